@@ -1,0 +1,6 @@
+package dev.strangler.legacy.orders;
+
+public enum OrderStatus {
+    CREATED,
+    CANCELLED
+}
