@@ -1,0 +1,124 @@
+package dev.strangler.gateway;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.strangler.gateway.observe.MigrationEndpoint;
+import dev.strangler.gateway.observe.TableMetrics;
+import dev.strangler.gateway.routes.InvalidRoutesException;
+import dev.strangler.gateway.routes.ParseResult;
+import dev.strangler.gateway.routes.RoutesFileLocator;
+import dev.strangler.gateway.routes.RoutesLoader;
+import dev.strangler.gateway.routes.RoutesParser;
+import dev.strangler.gateway.routing.ActiveRouteTable;
+import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import dev.strangler.gateway.routing.MigrationRoutingFilter;
+import dev.strangler.gateway.routing.PathSafetyFilter;
+import dev.strangler.gateway.routing.RouteTable;
+import dev.strangler.gateway.routing.RoutesReloader;
+import dev.strangler.gateway.routing.StranglerHeadersFilter;
+import dev.strangler.gateway.web.ProblemErrorHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+
+/** Wires the migration table into Spring Cloud Gateway. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StranglerProperties.class)
+class GatewayConfiguration {
+
+    @Bean
+    RoutesLoader routesLoader() {
+        return new RoutesLoader(RoutesParser.withSystemEnvironment());
+    }
+
+    @Bean
+    Path routesFile(StranglerProperties properties) {
+        return RoutesFileLocator.locate(properties.routesFile());
+    }
+
+    /** Loads the table at start-up; an invalid file stops the start with every error listed. */
+    @Bean
+    ActiveRouteTable activeRouteTable(RoutesLoader loader, Path routesFile) {
+        ParseResult result;
+        try {
+            result = loader.load(routesFile);
+        }
+        catch (IOException e) {
+            throw new InvalidRoutesException("cannot read the routes file " + routesFile + " (" + e.getMessage() + ")",
+                    java.util.List.of());
+        }
+        if (!result.ok()) {
+            throw new InvalidRoutesException("the routes file " + routesFile + " has " + result.errors().size() + " error(s)",
+                    result.errors());
+        }
+        org.slf4j.LoggerFactory.getLogger(GatewayConfiguration.class).info("event=routes.loaded file={} routes={} hash={}",
+                routesFile, result.table().routes().size(), result.contentHash());
+        result.warnings().forEach(w -> org.slf4j.LoggerFactory.getLogger(GatewayConfiguration.class).warn("event=routes.warning {}", w));
+        return new ActiveRouteTable(RouteTable.compile(result.table()));
+    }
+
+    @Bean
+    TableMetrics tableMetrics(MeterRegistry registry, ActiveRouteTable active) {
+        return new TableMetrics(registry, active.current());
+    }
+
+    @Bean
+    RoutesReloader routesReloader(Path routesFile, RoutesLoader loader, ActiveRouteTable active, StranglerProperties properties,
+            TableMetrics metrics) {
+        return new RoutesReloader(routesFile, loader, active, properties.pollInterval(), properties.settleTime(), metrics,
+                Clock.systemUTC());
+    }
+
+    /**
+     * The only route Spring Cloud Gateway knows: it matches everything, and {@link MigrationRoutingFilter}
+     * picks the real target. Its URI is never called.
+     */
+    @Bean
+    RouteLocator migrationRouteLocator() {
+        Route catchAll = Route.async().id("migration-table").uri("http://0.0.0.0:9").predicate(exchange -> true).build();
+        return () -> Flux.just(catchAll);
+    }
+
+    @Bean
+    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, StranglerProperties properties) {
+        return new MigrationRoutingFilter(active, properties.responseTags());
+    }
+
+    @Bean
+    PathSafetyFilter pathSafetyFilter() {
+        return new PathSafetyFilter();
+    }
+
+    @Bean
+    HttpHeadersFilter stranglerRequestHeadersFilter() {
+        return new StranglerHeadersFilter(HttpHeadersFilter.Type.REQUEST);
+    }
+
+    @Bean
+    HttpHeadersFilter stranglerResponseHeadersFilter() {
+        return new StranglerHeadersFilter(HttpHeadersFilter.Type.RESPONSE);
+    }
+
+    @Bean
+    HttpHeadersFilter forwardedHeadersPolicy(StranglerProperties properties) {
+        return new ForwardedHeadersPolicy(properties.trustedProxies());
+    }
+
+    @Bean
+    ProblemErrorHandler problemErrorHandler() {
+        return new ProblemErrorHandler();
+    }
+
+    @Bean
+    MigrationEndpoint migrationEndpoint(ActiveRouteTable active) {
+        return new MigrationEndpoint(active);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.strangler.gateway;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the strangler gateway, under {@code strangler.*}.
+ *
+ * @param routesFile     path of routes.yaml; empty means the repository default (see RoutesFileLocator)
+ * @param pollInterval   how often the routes file is checked for a change
+ * @param settleTime     how long a changed file must stay unchanged before it is loaded
+ * @param responseTags   whether responses carry X-Strangler-Route and X-Strangler-Backend
+ * @param trustedProxies CIDR ranges whose X-Forwarded-* headers are believed and appended to
+ */
+@ConfigurationProperties(StranglerProperties.PREFIX)
+public record StranglerProperties(
+        String routesFile,
+        Duration pollInterval,
+        Duration settleTime,
+        Boolean responseTags,
+        List<String> trustedProxies) {
+
+    public static final String PREFIX = "strangler";
+
+    public StranglerProperties {
+        routesFile = routesFile == null ? "" : routesFile.trim();
+        pollInterval = pollInterval == null ? Duration.ofMillis(250) : pollInterval;
+        settleTime = settleTime == null ? Duration.ofMillis(200) : settleTime;
+        responseTags = responseTags == null || responseTags;
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+}
