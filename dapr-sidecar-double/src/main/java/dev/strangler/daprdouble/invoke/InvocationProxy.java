@@ -1,0 +1,78 @@
+package dev.strangler.daprdouble.invoke;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Dapr service invocation over HTTP: {@code /v1.0/invoke/{appId}/method/{path}} goes to the target app's port
+ * with the same verb, path, query string, headers and body, and the app's answer comes back unchanged.
+ * The double knows every app-id it serves; that stands in for daprd's name resolution.
+ */
+public final class InvocationProxy {
+
+    /** Hop-by-hop headers and those the JDK client sets itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect", "host", "upgrade",
+            "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "http2-settings");
+
+    private final HttpClient http;
+    private final Function<String, OptionalInt> appPorts;
+
+    public InvocationProxy(HttpClient http, Function<String, OptionalInt> appPorts) {
+        this.http = http;
+        this.appPorts = appPorts;
+    }
+
+    public record Request(String callerAppId, String targetAppId, String method, String rawPathAndQuery,
+                          Map<String, List<String>> headers, byte[] body) {
+    }
+
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    }
+
+    /** Thrown when the call cannot reach the target app; daprd answers 500 ERR_DIRECT_INVOKE. */
+    public static final class InvocationFailed extends Exception {
+        public InvocationFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public Response invoke(Request request) throws InvocationFailed {
+        OptionalInt port = appPorts.apply(request.targetAppId());
+        if (port.isEmpty()) {
+            throw new InvocationFailed("fail to invoke, id: " + request.targetAppId()
+                    + ", err: couldn't find service: " + request.targetAppId());
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port.getAsInt() + request.rawPathAndQuery()))
+                .timeout(Duration.ofSeconds(60))
+                .method(request.method(), request.body().length == 0
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        request.headers().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> builder.header(name, value));
+            }
+        });
+        builder.header("dapr-caller-app-id", request.callerAppId());
+        builder.header("dapr-callee-app-id", request.targetAppId());
+        try {
+            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new InvocationFailed("fail to invoke, id: " + request.targetAppId() + ", err: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvocationFailed("fail to invoke, id: " + request.targetAppId() + ", err: interrupted");
+        }
+    }
+}

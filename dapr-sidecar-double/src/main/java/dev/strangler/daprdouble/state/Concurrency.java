@@ -1,0 +1,7 @@
+package dev.strangler.daprdouble.state;
+
+/** Dapr's state concurrency modes. Unspecified behaves as last-write, as in state.redis. */
+public enum Concurrency {
+    FIRST_WRITE,
+    LAST_WRITE
+}

@@ -1,0 +1,27 @@
+package dev.strangler.daprdouble.state;
+
+/** A store refused an operation; the kind decides the gRPC code daprd would answer with. */
+public final class StateException extends RuntimeException {
+
+    public enum Kind {
+        /** state.ETagMismatch: daprd answers Aborted (Internal inside a transaction). */
+        ETAG_MISMATCH,
+        /** state.ETagInvalid: daprd answers InvalidArgument. */
+        ETAG_INVALID,
+        /** First-write without an ETag on an existing key: state.redis fails with a plain error, so Internal. */
+        WRITE_CONFLICT,
+        /** The store cannot be reached (a fault injected through the test hooks). */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+
+    public StateException(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
