@@ -1,0 +1,202 @@
+package dev.strangler.daprdouble.pubsub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.daprdouble.DaprSidecarDouble;
+import dev.strangler.daprdouble.support.FakeApp;
+import dev.strangler.daprdouble.support.Sidecars;
+import io.dapr.client.DaprClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Delivery to a real subscriber app on loopback, with daprd's answer semantics. */
+class DeliveryTest {
+
+    private static final String ORDERS_SUBSCRIPTION = """
+            [{"pubsubName":"pubsub","topic":"orders","route":"/events/orders","deadLetterTopic":"orders-dead"},
+             {"pubsubName":"pubsub","topic":"orders-dead","route":"/events/orders-dead"}]""";
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    private DaprSidecarDouble doubleFor(FakeApp subscriber) {
+        return track(Sidecars.builder().app("legacy-monolith", subscriber.port()).app("orders-service", 1).start());
+    }
+
+    private void publish(DaprSidecarDouble dapr, Object data) {
+        try (DaprClient client = Sidecars.client(dapr, "orders-service")) {
+            client.publishEvent("pubsub", "orders", data).block();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void eventArrivesAsACloudEventOnTheSubscribedRoute() {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION));
+        DaprSidecarDouble dapr = doubleFor(app);
+
+        publish(dapr, Map.of("orderId", 42));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders").size() == 1);
+        FakeApp.Received received = app.received("/events/orders").get(0);
+        assertThat(received.contentType()).isEqualTo("application/cloudevents+json");
+        JsonNode ce = received.cloudEvent();
+        assertThat(ce.path("specversion").asText()).isEqualTo("1.0");
+        assertThat(ce.path("source").asText()).isEqualTo("orders-service");
+        assertThat(ce.path("type").asText()).isEqualTo("com.dapr.event.sent");
+        assertThat(ce.path("topic").asText()).isEqualTo("orders");
+        assertThat(ce.path("pubsubname").asText()).isEqualTo("pubsub");
+        assertThat(ce.path("datacontenttype").asText()).isEqualTo("application/json");
+        assertThat(ce.path("id").asText()).isNotEmpty();
+        assertThat(ce.path("data").path("orderId").asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void routesDefaultShapeIsHonoured() {
+        FakeApp app = track(FakeApp.started().subscriptions("""
+                [{"pubsubname":"pubsub","topic":"orders","routes":{"rules":[],"default":"/by-default"}}]"""));
+        DaprSidecarDouble dapr = doubleFor(app);
+
+        publish(dapr, Map.of("orderId", 1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/by-default").size() == 1);
+    }
+
+    @Test
+    void failedAnswersAreRetriedUntilSuccess() {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION).responder((route, event, attempt) -> switch (attempt) {
+            case 1 -> new FakeApp.Answer(500, "{}");
+            case 2 -> new FakeApp.Answer(200, "{\"status\":\"RETRY\"}");
+            default -> new FakeApp.Answer(204, "");
+        }));
+        DaprSidecarDouble dapr = doubleFor(app);
+
+        publish(dapr, Map.of("orderId", 1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> dapr.pendingDeliveries() == 0);
+        assertThat(app.received("/events/orders")).hasSize(3);
+        assertThat(dapr.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void dropStatusIsNotRetriedAndGoesToTheDeadLetterTopic() {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION)
+                .responder((route, event, attempt) -> route.equals("/events/orders")
+                        ? new FakeApp.Answer(200, "{\"status\":\"DROP\"}") : FakeApp.Answer.ok()));
+        DaprSidecarDouble dapr = doubleFor(app);
+
+        publish(dapr, Map.of("orderId", 1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders-dead").size() == 1);
+        assertThat(app.received("/events/orders")).hasSize(1);
+        assertThat(dapr.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.reason()).contains("DROP");
+            assertThat(d.forwardedTo()).isEqualTo("orders-dead");
+        });
+    }
+
+    @Test
+    void notFoundIsDroppedWithoutRetry() {
+        FakeApp app = track(FakeApp.started()
+                .subscriptions("[{\"pubsubname\":\"pubsub\",\"topic\":\"orders\",\"route\":\"/events/orders\"}]")
+                .responder((route, event, attempt) -> new FakeApp.Answer(404, "")));
+        DaprSidecarDouble dapr = doubleFor(app);
+
+        publish(dapr, Map.of("orderId", 1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> dapr.deadLetters().size() == 1);
+        assertThat(app.received("/events/orders")).hasSize(1);
+        assertThat(dapr.deadLetters().get(0).forwardedTo()).as("no deadLetterTopic: dropped").isNull();
+        assertThat(dapr.pendingDeliveries()).isZero();
+    }
+
+    @Test
+    void exhaustedRetriesGoToTheDeadLetterTopicUnchanged() {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION)
+                .responder((route, event, attempt) -> route.equals("/events/orders")
+                        ? new FakeApp.Answer(503, "busy") : FakeApp.Answer.ok()));
+        DaprSidecarDouble dapr = doubleFor(app);
+
+        publish(dapr, Map.of("orderId", 7));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders-dead").size() == 1);
+        assertThat(app.received("/events/orders")).as("max attempts = 3").hasSize(3);
+        JsonNode original = app.received("/events/orders").get(0).cloudEvent();
+        JsonNode deadLettered = app.received("/events/orders-dead").get(0).cloudEvent();
+        assertThat(deadLettered.path("id")).isEqualTo(original.path("id"));
+        assertThat(deadLettered.path("data").path("orderId").asInt()).isEqualTo(7);
+        assertThat(dapr.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.attempts()).isEqualTo(3);
+            assertThat(d.reason()).contains("gave up after 3 attempts");
+        });
+    }
+
+    @Test
+    void appStartingAfterTheDoubleGetsEverythingPublishedBefore() {
+        FakeApp app = track(FakeApp.onFreePort().subscriptions(ORDERS_SUBSCRIPTION));
+        DaprSidecarDouble dapr = doubleFor(app);
+        IntStream.range(0, 5).forEach(i -> publish(dapr, Map.of("n", i)));
+
+        app.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders").size() == 5);
+        assertThat(app.received("/events/orders")).extracting(r -> r.cloudEvent().path("data").path("n").asInt())
+                .containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void reorderingDeliversEveryEventButNotInPublishOrder() {
+        FakeApp app = track(FakeApp.onFreePort().subscriptions(ORDERS_SUBSCRIPTION));
+        DaprSidecarDouble dapr = doubleFor(app);
+        dapr.reorderDeliveries(ReorderSettings.on(20, 50));
+        IntStream.range(0, 40).forEach(i -> publish(dapr, Map.of("n", i)));
+
+        app.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.received("/events/orders").size() >= 40 && dapr.pendingDeliveries() == 0);
+        List<Integer> order = app.received("/events/orders").stream()
+                .map(r -> r.cloudEvent().path("data").path("n").asInt()).toList();
+        assertThat(new HashSet<>(order)).hasSize(40);
+        assertThat(order).isNotEqualTo(IntStream.range(0, 40).boxed().toList());
+    }
+
+    @Test
+    void injectedFailuresAreRetriedSoEveryEventArrives() {
+        FakeApp app = track(FakeApp.onFreePort().subscriptions(ORDERS_SUBSCRIPTION));
+        DaprSidecarDouble dapr = track(Sidecars.builder()
+                .delivery(new dev.strangler.daprdouble.config.DeliverySettings(50, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(200), 4))
+                .app("legacy-monolith", app.port()).app("orders-service", 1).start());
+        dapr.failDeliveries("legacy-monolith", new DeliveryFault(0.5, DeliveryFault.Mode.LOSE_ACK));
+        IntStream.range(0, 20).forEach(i -> publish(dapr, Map.of("n", i)));
+
+        app.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> new HashSet<>(app.received("/events/orders")).size() >= 20
+                && dapr.pendingDeliveries() == 0);
+        List<Integer> seen = app.received("/events/orders").stream().map(r -> r.cloudEvent().path("data").path("n").asInt()).toList();
+        assertThat(new HashSet<>(seen)).hasSize(20);
+        assertThat(seen.size()).as("lost answers make the same event arrive again: at least once").isGreaterThan(20);
+        assertThat(dapr.deadLetters()).isEmpty();
+    }
+}
