@@ -24,6 +24,7 @@ import dev.strangler.daprdouble.pubsub.DeliveryFault;
 import dev.strangler.daprdouble.pubsub.Outbox;
 import dev.strangler.daprdouble.pubsub.ReorderSettings;
 import dev.strangler.daprdouble.pubsub.SubscriberClient;
+import dev.strangler.daprdouble.pubsub.Subscription;
 import dev.strangler.daprdouble.state.StateStore;
 import dev.strangler.daprdouble.state.StateStores;
 import org.slf4j.Logger;
@@ -166,6 +167,12 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     @Override
     public int pendingDeliveries() {
         return broker.pendingDeliveries();
+    }
+
+    /** What the app answered on its last {@code GET /dapr/subscribe}; empty until it has answered once. */
+    public List<Subscription> subscriptions(String appId) {
+        sidecar(appId);
+        return broker.subscriptions(appId);
     }
 
     /** Waits until every published message has been acknowledged, dropped or dead-lettered. */
