@@ -1,0 +1,135 @@
+package dev.strangler.system.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * fabric8 has no model for Dapr, so Dapr resources are checked against the structure of Dapr's CRDs
+ * (components.dapr.io and configurations.dapr.io, apiVersion dapr.io/v1alpha1).
+ */
+final class DaprComponentShape {
+
+    private static final Set<String> COMPONENT_TOP = Set.of("apiVersion", "kind", "metadata", "spec", "scopes", "auth");
+    private static final Set<String> COMPONENT_SPEC = Set.of("type", "version", "metadata", "ignoreErrors", "initTimeout");
+    private static final Set<String> METADATA_ITEM = Set.of("name", "value", "secretKeyRef");
+    private static final Set<String> SECRET_KEY_REF = Set.of("name", "key");
+    private static final Set<String> OBJECT_META = Set.of("name", "namespace", "labels", "annotations");
+    private static final Set<String> CONFIGURATION_SPEC = Set.of("tracing", "mtls", "metric", "metrics", "features",
+            "accessControl", "api", "appHttpPipeline", "httpPipeline", "secrets", "components", "logging",
+            "nameResolution", "wasm", "workflow");
+
+    private DaprComponentShape() {
+    }
+
+    static List<String> violations(YamlDocument document) {
+        JsonNode tree = document.tree();
+        List<String> problems = new ArrayList<>();
+        if (!"dapr.io/v1alpha1".equals(document.apiVersion())) {
+            problems.add("apiVersion must be dapr.io/v1alpha1, is " + document.apiVersion());
+        }
+        checkMetadata(tree.path("metadata"), problems);
+        switch (document.kind()) {
+            case "Component" -> checkComponent(tree, problems);
+            case "Configuration" -> checkConfiguration(tree, problems);
+            default -> problems.add("kind " + document.kind() + " is not a Dapr Component or Configuration");
+        }
+        return problems.stream().map(p -> document + ": " + p).toList();
+    }
+
+    private static void checkMetadata(JsonNode metadata, List<String> problems) {
+        onlyFields(metadata, OBJECT_META, "metadata", problems);
+        if (!metadata.path("name").isTextual() || metadata.path("name").asText().isBlank()) {
+            problems.add("metadata.name is missing");
+        }
+    }
+
+    private static void checkComponent(JsonNode tree, List<String> problems) {
+        onlyFields(tree, COMPONENT_TOP, "", problems);
+        JsonNode spec = tree.path("spec");
+        onlyFields(spec, COMPONENT_SPEC, "spec", problems);
+        if (!spec.path("type").isTextual() || !spec.path("type").asText().matches("[a-z]+\\.[a-z0-9.\\-]+")) {
+            problems.add("spec.type must be <building block>.<component>, e.g. state.redis");
+        }
+        if (!spec.path("version").isTextual() || !spec.path("version").asText().matches("v\\d+(alpha\\d+|beta\\d+)?")) {
+            problems.add("spec.version must be a string like v1");
+        }
+        JsonNode items = spec.path("metadata");
+        if (!items.isMissingNode() && !items.isArray()) {
+            problems.add("spec.metadata must be a list of {name, value | secretKeyRef}");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String where = "spec.metadata[" + i + "]";
+            onlyFields(item, METADATA_ITEM, where, problems);
+            if (!item.path("name").isTextual() || item.path("name").asText().isBlank()) {
+                problems.add(where + ".name is missing");
+            }
+            if (item.has("value") == item.has("secretKeyRef")) {
+                problems.add(where + " needs exactly one of value or secretKeyRef");
+            }
+            if (item.has("value") && !item.get("value").isValueNode()) {
+                problems.add(where + ".value must be a scalar");
+            }
+            if (item.has("secretKeyRef")) {
+                onlyFields(item.get("secretKeyRef"), SECRET_KEY_REF, where + ".secretKeyRef", problems);
+                if (!item.get("secretKeyRef").path("name").isTextual()) {
+                    problems.add(where + ".secretKeyRef.name is missing");
+                }
+            }
+        }
+        JsonNode scopes = tree.path("scopes");
+        if (!scopes.isMissingNode() && (!scopes.isArray() || !allText(scopes))) {
+            problems.add("scopes must be a list of app ids");
+        }
+    }
+
+    private static void checkConfiguration(JsonNode tree, List<String> problems) {
+        onlyFields(tree, Set.of("apiVersion", "kind", "metadata", "spec"), "", problems);
+        onlyFields(tree.path("spec"), CONFIGURATION_SPEC, "spec", problems);
+        JsonNode mtls = tree.path("spec").path("mtls");
+        if (!mtls.isMissingNode()) {
+            onlyFields(mtls, Set.of("enabled", "workloadCertTTL", "allowedClockSkew", "controlPlaneTrustDomain",
+                    "sentryAddress", "tokenValidators"), "spec.mtls", problems);
+            if (mtls.has("enabled") && !mtls.get("enabled").isBoolean()) {
+                problems.add("spec.mtls.enabled must be a boolean");
+            }
+        }
+        JsonNode tracing = tree.path("spec").path("tracing");
+        if (!tracing.isMissingNode()) {
+            onlyFields(tracing, Set.of("samplingRate", "stdout", "zipkin", "otel"), "spec.tracing", problems);
+            if (tracing.has("samplingRate") && !tracing.get("samplingRate").isTextual()) {
+                problems.add("spec.tracing.samplingRate must be a string");
+            }
+            onlyFields(tracing.path("otel"), Set.of("endpointAddress", "isSecure", "protocol", "headers", "timeout"),
+                    "spec.tracing.otel", problems);
+        }
+    }
+
+    private static boolean allText(JsonNode array) {
+        for (JsonNode item : array) {
+            if (!item.isTextual()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void onlyFields(JsonNode node, Set<String> allowed, String where, List<String> problems) {
+        if (node.isMissingNode()) {
+            return;
+        }
+        if (!node.isObject()) {
+            problems.add((where.isEmpty() ? "document" : where) + " must be a mapping");
+            return;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!allowed.contains(field)) {
+                problems.add("unknown field " + (where.isEmpty() ? "" : where + ".") + field);
+            }
+        }
+    }
+}

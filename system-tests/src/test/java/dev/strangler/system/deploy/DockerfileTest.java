@@ -1,0 +1,168 @@
+package dev.strangler.system.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * With no Docker engine here, each Dockerfile is checked by doing what it does: its extract command runs
+ * on the module's real Boot jar, its COPY layers are merged as the image would merge them, and its
+ * ENTRYPOINT starts the app from that tree until the actuator reports it ready.
+ */
+class DockerfileTest {
+
+    private static final Pattern COPY_LAYER = Pattern.compile("(?m)^COPY --from=layers /build/(\\S+?)/? \\./$");
+    private static final Pattern ENTRYPOINT = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$");
+    private static final String EXTRACT = "java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway-app", "legacy-monolith-stub", "orders-service"})
+    void imageRunsAsNonRootWithContainerAwareHeapAndOnlyTheJarInItsContext(String module) {
+        String dockerfile = dockerfile(module);
+        assertThat(dockerfile).contains("COPY target/" + module + ".jar app.jar").contains("RUN " + EXTRACT);
+        Matcher user = Pattern.compile("(?m)^USER (\\d+)(?::(\\d+))?$").matcher(dockerfile);
+        assertThat(user.find()).as("a numeric USER, so runAsNonRoot can verify it").isTrue();
+        assertThat(Integer.parseInt(user.group(1))).isPositive();
+        assertThat(dockerfile).containsPattern("(?m)^ENV JAVA_TOOL_OPTIONS=\".*-XX:MaxRAMPercentage=\\d+");
+        assertThat(dockerfile).contains("-XX:+ExitOnOutOfMemoryError");
+        AppModule app = AppModule.load(module);
+        assertThat(dockerfile).containsPattern("(?m)^EXPOSE .*\\b" + app.serverPort() + "\\b");
+        assertThat(dockerfile).containsPattern("(?m)^EXPOSE .*\\b" + app.managementPort() + "\\b");
+        List<String> ignore = RepositoryLayout.read(RepositoryLayout.resolve(module + "/.dockerignore")).lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertThat(ignore).containsExactly("*", "!target/" + module + ".jar");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gateway-app", "legacy-monolith-stub", "orders-service"})
+    void layersExtractedFromTheBuiltJarStartTheAppThroughTheImagesEntrypoint(String module, @TempDir Path work)
+            throws Exception {
+        Path jar = RepositoryLayout.resolve(module + "/target/" + module + ".jar");
+        assertThat(jar).as("build the app first: mvn -B -pl " + module + " -am package").isRegularFile();
+        Path build = Files.createDirectories(work.resolve("build"));
+        Files.copy(jar, build.resolve("app.jar"));
+        List<String> extract = new ArrayList<>(List.of(EXTRACT.split(" ")));
+        extract.set(0, javaExecutable());
+        Process extraction = new ProcessBuilder(extract).directory(build.toFile()).redirectErrorStream(true).start();
+        String extractionOutput = new String(extraction.getInputStream().readAllBytes());
+        assertThat(extraction.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(extraction.exitValue()).as(extractionOutput).isZero();
+
+        Path image = Files.createDirectories(work.resolve("app"));
+        Matcher copy = COPY_LAYER.matcher(dockerfile(module));
+        List<String> layers = new ArrayList<>();
+        while (copy.find()) {
+            layers.add(copy.group(1));
+            copyTree(build.resolve(copy.group(1)), image);
+        }
+        assertThat(layers).containsExactly("extracted/dependencies", "extracted/spring-boot-loader",
+                "extracted/snapshot-dependencies", "extracted/application");
+        try (Stream<Path> produced = Files.list(build.resolve("extracted"))) {
+            assertThat(produced.map(p -> "extracted/" + p.getFileName())).as("every extracted layer is copied")
+                    .allMatch(layers::contains);
+        }
+
+        Matcher entry = ENTRYPOINT.matcher(dockerfile(module));
+        assertThat(entry.find()).isTrue();
+        List<String> command = new ArrayList<>();
+        for (String part : entry.group(1).split(",")) {
+            command.add(part.trim().replaceAll("^\"|\"$", ""));
+        }
+        assertThat(command.get(0)).isEqualTo("java");
+        command.set(0, javaExecutable());
+        AppModule app = AppModule.load(module);
+        int port = freePort();
+        int managementPort = app.managementPort() == app.serverPort() ? port : freePort();
+        command.add("--server.port=" + port);
+        if (managementPort != port) {
+            command.add("--management.server.port=" + managementPort);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(image.toFile())
+                .redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile());
+        builder.environment().put("LEGACY_DATA_DIR", Files.createDirectories(work.resolve("data")).toString());
+        builder.environment().put("STRANGLER_ROUTES_FILE", RepositoryLayout.resolve("gateway-app/config/routes.yaml").toString());
+        Process process = builder.start();
+        try {
+            assertThat(awaitReady(managementPort, process))
+                    .as(module + " started from the image layout; log:\n" + tail(work.resolve("app.log")))
+                    .isEqualTo(200);
+        } finally {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static int awaitReady(int port, Process process) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2)).build();
+        int status = -1;
+        for (int attempt = 0; attempt < 240 && process.isAlive(); attempt++) {
+            try {
+                status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return status;
+                }
+            } catch (IOException notYet) {
+                status = -1;
+            }
+            Thread.sleep(500);
+        }
+        return status;
+    }
+
+    private static String dockerfile(String module) {
+        return RepositoryLayout.read(RepositoryLayout.resolve(module + "/Dockerfile"));
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
