@@ -1,5 +1,7 @@
 package dev.strangler.legacy.catalog;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +22,12 @@ public class CatalogRepository {
     }
 
     public List<Customer> customers() {
-        return jdbc.sql("SELECT id, name, email, city FROM customers ORDER BY id").query(Customer.class).list();
+        return jdbc.sql("SELECT id, name, email, city FROM customers ORDER BY id").query(CatalogRepository::mapCustomer).list();
     }
 
     public Optional<Customer> customer(long id) {
         return jdbc.sql("SELECT id, name, email, city FROM customers WHERE id = ?").param(id)
-                .query(Customer.class).optional();
+                .query(CatalogRepository::mapCustomer).optional();
     }
 
     public Map<Long, Customer> customersById(Collection<Long> ids) {
@@ -33,16 +35,16 @@ public class CatalogRepository {
             return Map.of();
         }
         return jdbc.sql("SELECT id, name, email, city FROM customers WHERE id IN (:ids)").param("ids", ids)
-                .query(Customer.class).stream().collect(Collectors.toMap(Customer::id, Function.identity()));
+                .query(CatalogRepository::mapCustomer).stream().collect(Collectors.toMap(Customer::id, Function.identity()));
     }
 
     public List<Product> products() {
-        return jdbc.sql("SELECT id, sku, name, unit_price FROM products ORDER BY id").query(Product.class).list();
+        return jdbc.sql("SELECT id, sku, name, unit_price FROM products ORDER BY id").query(CatalogRepository::mapProduct).list();
     }
 
     public Optional<Product> product(long id) {
         return jdbc.sql("SELECT id, sku, name, unit_price FROM products WHERE id = ?").param(id)
-                .query(Product.class).optional();
+                .query(CatalogRepository::mapProduct).optional();
     }
 
     public Map<Long, Product> productsById(Collection<Long> ids) {
@@ -50,7 +52,15 @@ public class CatalogRepository {
             return Map.of();
         }
         return jdbc.sql("SELECT id, sku, name, unit_price FROM products WHERE id IN (:ids)").param("ids", ids)
-                .query(Product.class).stream().collect(Collectors.toMap(Product::id, Function.identity()));
+                .query(CatalogRepository::mapProduct).stream().collect(Collectors.toMap(Product::id, Function.identity()));
+    }
+
+    private static Customer mapCustomer(ResultSet rs, int rowNum) throws SQLException {
+        return new Customer(rs.getLong("id"), rs.getString("name"), rs.getString("email"), rs.getString("city"));
+    }
+
+    private static Product mapProduct(ResultSet rs, int rowNum) throws SQLException {
+        return new Product(rs.getLong("id"), rs.getString("sku"), rs.getString("name"), rs.getBigDecimal("unit_price"));
     }
 
     public void insertCustomer(Customer customer) {
