@@ -88,8 +88,11 @@ public final class RoutesParser {
         catch (MarkedYAMLException e) {
             var mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             var where = mark == null ? new SourceLocation(file, 1, 1) : new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
+            boolean braceInFlowList = e.getContext() != null && e.getContext().contains("flow sequence")
+                    && e.getProblem() != null && e.getProblem().contains("{");
             doc.error(where, "YAML syntax: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : "")
-                    + "; check the indentation and quoting on this line");
+                    + (braceInFlowList ? "; quote path patterns that contain { }, as in [\"/api/orders/{id}\"]"
+                            : "; check the indentation and quoting on this line"));
             return ParseResult.failed(doc.diagnostics(), hash);
         }
         catch (YAMLException e) {

@@ -3,22 +3,29 @@ package dev.strangler.gateway.routing;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
 
 import dev.strangler.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 
 /**
  * Normalizes the request path before anything looks at it, and answers 400 to a path that a backend
- * could read differently from the gateway. Runs first, so a refused request costs almost nothing.
+ * could read differently from the gateway. Runs first of the gateway's filters, and only for proxied
+ * requests: the management port never passes through it.
+ * Also answers 404 to {@code /actuator/**} on the public port: neither the gateway's actuator (it is on
+ * the management port) nor a backend's is ever exposed through it.
  */
-public final class PathSafetyFilter implements WebFilter, Ordered {
+public final class PathSafetyFilter implements GlobalFilter, Ordered {
 
     @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         try {
             RequestPath path = PathNormalizer.normalize(exchange.getRequest().getURI().getRawPath());
+            if (path.segments().length > 0 && path.segments()[0].equals("actuator")) {
+                return Problems.write(exchange, HttpStatus.NOT_FOUND, "not-found", "Not Found",
+                        "Actuator endpoints are served on the management port only.");
+            }
             exchange.getAttributes().put(RequestPath.ATTRIBUTE, path);
         }
         catch (PathNormalizer.RejectedPathException e) {

@@ -1,0 +1,182 @@
+package dev.strangler.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Http;
+
+@AutoConfigureObservability
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0", "strangler.trusted-proxies=10.255.255.0/24" })
+class GatewayRoutingTest {
+
+    static final GatewayFixture fixture = new GatewayFixture();
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @DynamicPropertySource
+    static void routes(DynamicPropertyRegistry registry) {
+        fixture.routes.write(fixture.header() + """
+                routes:
+                  - id: orders-api
+                    paths: [/api/orders, /api/orders/**]
+                    backend: orders
+                    stage: migrated
+                    rewrite: { prefix: /api/orders, to: /orders }
+                  - id: orders-report
+                    paths: [/api/orders/report]
+                    backend: orders
+                    stage: legacy
+                  - id: customers-read
+                    paths: [/api/customers/**]
+                    methods: [GET]
+                    backend: orders
+                    stage: migrated
+                  - id: slow
+                    paths: [/slow/**]
+                    backend: orders
+                    stage: migrated
+                    timeout: 300ms
+                  - id: down
+                    paths: [/down/**]
+                    backend: down
+                    stage: migrated
+                """);
+        registry.add("strangler.routes-file", () -> fixture.routes.path().toString());
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        fixture.legacy.close();
+        fixture.orders.close();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    @Test
+    void unmatchedRequestGoesToDefaultBackendAndIsTagged() {
+        HttpResponse<String> response = Http.get(url("/products?page=2"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Http.json(response)).containsEntry("backend", "legacy").containsEntry("uri", "/products?page=2");
+        assertThat(response.headers().firstValue("X-Strangler-Route")).hasValue("default");
+        assertThat(response.headers().firstValue("X-Strangler-Backend")).hasValue("legacy");
+    }
+
+    @Test
+    void migratedRouteGoesToItsBackendWithThePathRewritten() {
+        HttpResponse<String> response = Http.get(url("/api/orders/42?expand=items"));
+        assertThat(Http.json(response)).containsEntry("backend", "orders").containsEntry("uri", "/orders/42?expand=items");
+        assertThat(response.headers().firstValue("X-Strangler-Route")).hasValue("orders-api");
+        assertThat(response.headers().firstValue("X-Strangler-Backend")).hasValue("orders");
+    }
+
+    @Test
+    void moreSpecificLegacyRouteWinsOverMigratedCatchAllAndKeepsTheMonolithsPath() {
+        HttpResponse<String> response = Http.get(url("/api/orders/report"));
+        assertThat(Http.json(response)).containsEntry("backend", "legacy").containsEntry("uri", "/api/orders/report");
+        assertThat(response.headers().firstValue("X-Strangler-Route")).hasValue("orders-report");
+    }
+
+    @Test
+    void methodRestrictedRouteServesOnlyItsMethods() {
+        assertThat(Http.json(Http.get(url("/api/customers/7")))).containsEntry("backend", "orders");
+        HttpResponse<String> post = Http.post(url("/api/customers/7"), "{}", "Content-Type", "application/json");
+        assertThat(Http.json(post)).containsEntry("backend", "legacy").containsEntry("body", "{}");
+        assertThat(post.headers().firstValue("X-Strangler-Route")).hasValue("default");
+    }
+
+    @Test
+    void backendSlowerThanTheRouteTimeoutGives504ProblemJson() {
+        HttpResponse<String> response = Http.get(url("/slow/x?sleepMs=2000"));
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Http.json(response)).containsEntry("status", 504).containsKeys("type", "title", "detail");
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.");
+    }
+
+    @Test
+    void refusedConnectionGives503WithRetryAfter() {
+        HttpResponse<String> response = Http.post(url("/down/orders"), "{}", "Content-Type", "application/json");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Http.json(response)).containsEntry("status", 503);
+        assertThat(response.body()).doesNotContain("Exception");
+    }
+
+    @Test
+    void spoofedStranglerHeadersNeverReachABackendAndBackendTagsAreReplaced() {
+        HttpResponse<String> response = Http.get(url("/api/orders"), "X-Strangler-Shadow", "true",
+                "x-strangler-route", "evil", "X-Other", "kept");
+        var seen = Http.echoedHeaders(response);
+        assertThat(seen).doesNotContainKeys("x-strangler-shadow", "x-strangler-route").containsEntry("x-other", "kept");
+        assertThat(response.headers().allValues("X-Strangler-Route")).containsExactly("orders-api");
+    }
+
+    @Test
+    void forwardedHeadersFromAnUntrustedCallerAreReplacedNotBelieved() {
+        HttpResponse<String> response = Http.get(url("/anything"), "X-Forwarded-For", "6.6.6.6",
+                "X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https");
+        var seen = Http.echoedHeaders(response);
+        assertThat(seen).containsEntry("x-forwarded-for", "127.0.0.1")
+                .containsEntry("x-forwarded-proto", "http")
+                .containsEntry("x-forwarded-host", "127.0.0.1:" + port);
+    }
+
+    @Test
+    void hopByHopHeadersAreNotForwarded() {
+        String response = Http.raw(port, "GET", "/anything", "Keep-Alive: timeout=5", "Proxy-Authorization: Basic eA==",
+                "TE: trailers", "X-Kept: yes");
+        assertThat(response).startsWith("HTTP/1.1 200").contains("\"x-kept\":\"yes\"")
+                .doesNotContain("proxy-authorization").doesNotContain("keep-alive").doesNotContain("\"te\"");
+    }
+
+    @Test
+    void actuatorIsNotReachableOnThePublicPort() {
+        int legacyRequestsBefore = fixture.legacy.requests();
+        for (String path : new String[] { "/actuator", "/actuator/health", "/actuator/migration", "/actuator/prometheus",
+                "/api/../actuator/health", "//actuator/env" }) {
+            HttpResponse<String> response = Http.get(url(path));
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+        assertThat(fixture.legacy.requests()).as("not proxied to the monolith's actuator either").isEqualTo(legacyRequestsBefore);
+    }
+
+    @Test
+    void migrationEndpointShowsTheActiveTable() {
+        HttpResponse<String> response = Http.get("http://127.0.0.1:" + managementPort + "/actuator/migration");
+        assertThat(response.statusCode()).isEqualTo(200);
+        var body = Http.json(response);
+        assertThat(body).containsKeys("source", "contentHash", "loadedAt").containsEntry("lastReloadError", null);
+        assertThat(body.get("source").toString()).endsWith("routes.yaml");
+        assertThat(response.body()).contains("\"id\":\"orders-api\"", "\"stage\":\"migrated\"", "\"backend\":\"orders\"",
+                "\"/api/orders/**\"");
+    }
+
+    @Test
+    void healthHasLivenessAndReadinessGroupsAndTheTableHashIsAMetric() {
+        String base = "http://127.0.0.1:" + managementPort + "/actuator/";
+        assertThat(Http.get(base + "health/liveness").body()).contains("\"status\":\"UP\"");
+        assertThat(Http.get(base + "health/readiness").body()).contains("\"status\":\"UP\"");
+        String hash = Http.json(Http.get(base + "migration")).get("contentHash").toString();
+        assertThat(Http.get(base + "prometheus").body()).contains("strangler_routes_table{hash=\"" + hash + "\"} 5.0");
+    }
+}
