@@ -70,6 +70,18 @@ class OrderCreationContractTest {
     }
 
     @ContractTest
+    void unknownRequestFieldsAreIgnored(ContractFixture fixture) {
+        String body = ("{\"customerId\":%d,\"note\":\"leave at the back door\","
+                + "\"items\":[{\"productId\":%d,\"quantity\":2,\"giftWrap\":true}]}")
+                .formatted(fixture.customer(0), fixture.product(0));
+
+        ApiResponse response = fixture.api().create(body);
+
+        assertJson(response, 201);
+        assertOrderShape(response.json(), response.body());
+    }
+
+    @ContractTest
     void getOfAnUnknownOrderIs404(ContractFixture fixture) {
         assertProblem(fixture.api().get("/api/orders/" + fixture.absentOrderId()), 404, "not-found");
     }
