@@ -14,7 +14,7 @@ class DeploymentChecksSelfTest {
     @Test
     void unknownFieldsAndUnknownKindsAreReportedWithTheirPath() {
         List<YamlDocument> documents = fixture("misspelled-fields.yaml");
-        assertThat(documents).hasSize(6);
+        assertThat(documents).hasSize(7);
         assertThat(FabricModels.problems(documents.get(0))).singleElement().asString().endsWith("unknown field .spec.replica");
         assertThat(FabricModels.problems(documents.get(1))).singleElement().asString()
                 .contains("readinessProbe.httpGet.paht");
@@ -22,6 +22,8 @@ class DeploymentChecksSelfTest {
         assertThat(FabricModels.problems(documents.get(3))).singleElement().asString().endsWith(".source.principal");
         assertThat(FabricModels.problems(documents.get(4))).singleElement().asString().endsWith(".match.contxt");
         assertThat(FabricModels.problems(documents.get(5))).singleElement().asString().contains("has no model for");
+        assertThat(FabricModels.problems(documents.get(6))).singleElement().asString()
+                .endsWith("field not in the schema .spec.http[0].match[0].uri.prefx");
     }
 
     @Test
