@@ -5,6 +5,8 @@ import dev.strangler.daprdouble.support.FakeApp;
 import dev.strangler.daprdouble.support.Sidecars;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprHttp;
+import io.dapr.client.domain.ComponentMetadata;
+import io.dapr.client.domain.DaprMetadata;
 import io.dapr.client.domain.HttpExtension;
 import io.dapr.exceptions.DaprException;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +47,16 @@ class InvocationTest {
     @Test
     void sidecarIsReadyForTheSdk() {
         client.waitForSidecar(5000).block();
+    }
+
+    @Test
+    void metadataDescribesTheSidecar() {
+        DaprMetadata metadata = client.getMetadata().block();
+
+        assertThat(metadata.getId()).isEqualTo("orders-service");
+        assertThat(metadata.getRuntimeVersion()).contains("sidecar-double");
+        assertThat(metadata.getComponents()).extracting(ComponentMetadata::getName)
+                .containsExactlyInAnyOrder("statestore", "indexstore", "pubsub");
     }
 
     @Test

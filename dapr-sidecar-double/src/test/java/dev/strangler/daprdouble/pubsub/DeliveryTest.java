@@ -8,7 +8,15 @@ import io.dapr.client.DaprClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.dapr.client.domain.CloudEvent;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +60,7 @@ class DeliveryTest {
     }
 
     @Test
-    void eventArrivesAsACloudEventOnTheSubscribedRoute() {
+    void eventArrivesAsACloudEventOnTheSubscribedRoute() throws Exception {
         FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION));
         DaprSidecarDouble dapr = doubleFor(app);
 
@@ -70,6 +78,47 @@ class DeliveryTest {
         assertThat(ce.path("datacontenttype").asText()).isEqualTo("application/json");
         assertThat(ce.path("id").asText()).isNotEmpty();
         assertThat(ce.path("data").path("orderId").asInt()).isEqualTo(42);
+        CloudEvent<?> parsedBySdk = CloudEvent.deserialize(ce.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(parsedBySdk.getData()).isEqualTo(Map.of("orderId", 42));
+        assertThat(parsedBySdk.getTopic()).isEqualTo("orders");
+    }
+
+    @Test
+    void aSlowSubscriberNeverBlocksThePublisher() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION).responder((route, event, attempt) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return FakeApp.Answer.ok();
+        }));
+        DaprSidecarDouble dapr = doubleFor(app);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !dapr.subscriptions("legacy-monolith").isEmpty());
+
+        IntStream.range(0, 3).forEach(i -> publish(dapr, Map.of("n", i)));
+
+        assertThat(dapr.publishedEvents("orders")).hasSize(3);
+        assertThat(dapr.pendingDeliveries()).as("the subscriber still holds the first delivery").isEqualTo(3);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dapr.pendingDeliveries() == 0);
+        assertThat(app.received("/events/orders")).hasSize(3);
+    }
+
+    @Test
+    void httpPublishEndpointPublishesLikeTheGrpcCall() throws Exception {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION));
+        DaprSidecarDouble dapr = doubleFor(app);
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + dapr.httpPort("orders-service") + "/v1.0/publish/pubsub/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":5}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders").size() == 1);
+        assertThat(app.received("/events/orders").get(0).cloudEvent().path("data").path("orderId").asInt()).isEqualTo(5);
     }
 
     @Test
