@@ -23,7 +23,7 @@ record ClusterResources(List<YamlDocument> documents, List<KubernetesResource> m
             documents.addAll(YamlDocument.parse("kubectl kustomize " + dir, run.stdout()));
         }
         List<KubernetesResource> models = documents.stream()
-                .map(d -> FabricModels.isUnmodelled(d) ? null : FabricModels.parse(d))
+                .map(d -> FabricModels.isUnmodelled(d) || TrafficExtensionShape.applies(d) ? null : FabricModels.parse(d))
                 .toList();
         return new ClusterResources(documents, models);
     }

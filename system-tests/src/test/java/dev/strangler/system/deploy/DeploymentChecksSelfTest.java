@@ -42,6 +42,17 @@ class DeploymentChecksSelfTest {
     }
 
     @Test
+    void trafficExtensionsBreakingTheCrdRulesAreReported() {
+        List<YamlDocument> documents = fixture("broken-traffic-extensions.yaml");
+        assertThat(ManifestChecks.problems(documents.get(0))).singleElement().asString()
+                .contains("only one of targetRefs or selector");
+        assertThat(ManifestChecks.problems(documents.get(1))).singleElement().asString()
+                .contains("exactly one of wasm or lua");
+        assertThat(ManifestChecks.problems(documents.get(2))).anySatisfy(p -> assertThat(p).contains("unknown field spec.lua.inlineCod"))
+                .anySatisfy(p -> assertThat(p).contains("inlineCode must hold 1 to 65536 characters, has 0"));
+    }
+
+    @Test
     void relaxedBindingMatchesSpringBootsEnvironmentVariableForms() {
         assertThat(AppModule.relaxedEnvNames("legacy.data-dir")).containsExactly("LEGACY_DATADIR", "LEGACY_DATA_DIR");
     }

@@ -49,9 +49,7 @@ class KubernetesManifestsTest {
             }
             for (YamlDocument document : YamlDocument.read(file)) {
                 documents++;
-                problems.addAll(FabricModels.isUnmodelled(document)
-                        ? DaprComponentShape.violations(document)
-                        : FabricModels.problems(document));
+                problems.addAll(ManifestChecks.problems(document));
             }
         }
         assertThat(documents).isGreaterThanOrEqualTo(15);
@@ -64,9 +62,7 @@ class KubernetesManifestsTest {
         ClusterResources built = ClusterResources.build(dir);
         List<String> problems = new ArrayList<>();
         for (YamlDocument document : built.documents()) {
-            problems.addAll(FabricModels.isUnmodelled(document)
-                    ? DaprComponentShape.violations(document)
-                    : FabricModels.problems(document));
+            problems.addAll(ManifestChecks.problems(document));
             assertThat(document.tree().at("/metadata/namespace").asText(NAMESPACE))
                     .as(document + " namespace").isIn(NAMESPACE, "");
         }
