@@ -44,13 +44,22 @@ public class OrderService {
 
     public CreateOutcome create(OrderDraft draft, Optional<IdempotencyKey> key) {
         String fingerprint = draft.fingerprint();
+        CreateOutcome outcome;
         try {
-            return transaction.execute(status -> createOrReplay(draft, key, fingerprint));
+            outcome = transaction.execute(status -> createOrReplay(draft, key, fingerprint));
         } catch (DuplicateKeyException concurrentSameKey) {
             // Another request with this key committed between our look-up and our insert: answer as its replay.
             IdempotencyKey winner = key.orElseThrow(() -> concurrentSameKey);
-            return transaction.execute(status -> replay(winner, fingerprint).orElseThrow(() -> concurrentSameKey));
+            outcome = transaction.execute(status -> replay(winner, fingerprint).orElseThrow(() -> concurrentSameKey));
         }
+        if (outcome.created()) {
+            Order order = outcome.order();
+            log.info("event=order_created orderId={} customerId={} items={} total={} idempotencyKey={}",
+                    order.id(), order.customerId(), order.items().size(), order.total(), key.isPresent());
+        } else {
+            log.info("event=order_create_replayed orderId={}", outcome.order().id());
+        }
+        return outcome;
     }
 
     public Order get(long id) {
@@ -90,14 +99,11 @@ public class OrderService {
         if (key.isPresent()) {
             Optional<CreateOutcome> replayed = replay(key.get(), fingerprint);
             if (replayed.isPresent()) {
-                log.info("event=order_create_replayed orderId={}", replayed.get().order().id());
                 return replayed.get();
             }
         }
         Order order = place(draft, clock.instant());
         key.ifPresent(k -> idempotency.insert(k, fingerprint, order.id(), order.createdAt()));
-        log.info("event=order_created orderId={} customerId={} items={} total={} idempotencyKey={}",
-                order.id(), order.customerId(), order.items().size(), order.total(), key.isPresent());
         return new CreateOutcome(order, true);
     }
 

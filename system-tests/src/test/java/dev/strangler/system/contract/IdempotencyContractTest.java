@@ -1,6 +1,13 @@
 package dev.strangler.system.contract;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -48,6 +55,39 @@ class IdempotencyContractTest {
 
         assertThat(count(api, customer)).isEqualTo(before);
         assertThat(api.get("/api/orders/" + first.json().get("id").asLong()).body()).isEqualTo(first.body());
+    }
+
+    @ContractTest
+    void concurrentRequestsWithTheSameKeyCreateExactlyOneOrder(ContractFixture fixture) throws Exception {
+        OrdersApi api = fixture.api();
+        long customer = fixture.customer(0);
+        String key = UUID.randomUUID().toString();
+        String body = OrderBodies.order(customer, fixture.product(1), 2);
+        long before = count(api, customer);
+        int clients = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ApiResponse>> futures = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return api.create(body, key);
+                }));
+            }
+            go.countDown();
+            List<ApiResponse> responses = new ArrayList<>();
+            for (Future<ApiResponse> future : futures) {
+                responses.add(future.get(60, TimeUnit.SECONDS));
+            }
+
+            assertThat(responses).extracting(ApiResponse::status).containsOnly(201, 200);
+            assertThat(responses).filteredOn(response -> response.status() == 201).hasSize(1);
+            assertThat(responses).extracting(ApiResponse::body).containsOnly(responses.get(0).body());
+            assertThat(count(api, customer)).isEqualTo(before + 1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @ContractTest
