@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.strangler.gateway.observe.MigrationEndpoint;
+import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.observe.TableMetrics;
 import dev.strangler.gateway.routes.InvalidRoutesException;
 import dev.strangler.gateway.routes.ParseResult;
@@ -25,6 +26,7 @@ import dev.strangler.gateway.routing.PathSafetyFilter;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutesReloader;
 import dev.strangler.gateway.routing.StranglerHeadersFilter;
+import dev.strangler.gateway.routing.TargetUrlFilter;
 import dev.strangler.gateway.web.ProblemErrorHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
@@ -93,6 +95,11 @@ class GatewayConfiguration {
     }
 
     @Bean
+    TargetUrlFilter targetUrlFilter() {
+        return new TargetUrlFilter();
+    }
+
+    @Bean
     PathSafetyFilter pathSafetyFilter() {
         return new PathSafetyFilter();
     }
@@ -118,7 +125,12 @@ class GatewayConfiguration {
     }
 
     @Bean
-    MigrationEndpoint migrationEndpoint(ActiveRouteTable active) {
-        return new MigrationEndpoint(active);
+    MigrationStats migrationStats() {
+        return new MigrationStats(Clock.systemUTC());
+    }
+
+    @Bean
+    MigrationEndpoint migrationEndpoint(ActiveRouteTable active, MigrationStats stats) {
+        return new MigrationEndpoint(active, stats);
     }
 }

@@ -18,6 +18,8 @@ import reactor.core.publisher.Mono;
  */
 public final class PathSafetyFilter implements GlobalFilter, Ordered {
 
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         try {
@@ -36,6 +38,6 @@ public final class PathSafetyFilter implements GlobalFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 10;
+        return ORDER;
     }
 }

@@ -1,0 +1,33 @@
+package dev.strangler.gateway.routing;
+
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.strangler.gateway.routes.Backend;
+
+/**
+ * What the gateway decided for one request, kept as an exchange attribute for the filters that act on it
+ * (target URL, resilience, shadow copy, metrics, access log).
+ *
+ * @param route        the route that matched, or the default route
+ * @param pattern      the pattern of the route that matched, or null for the default route
+ * @param backend      the backend that serves the client; a fallback replaces it
+ * @param toNewService whether {@code backend} is the route's own (new) backend, which is when {@code rewrite} applies
+ * @param shadowTarget the backend that receives a copy of this request, or null when it is not copied
+ */
+public record RoutingDecision(CompiledRoute route, String pattern, Backend backend, boolean toNewService, Backend shadowTarget) {
+
+    public static final String ATTRIBUTE = RoutingDecision.class.getName();
+
+    public static RoutingDecision of(ServerWebExchange exchange) {
+        return exchange.getAttribute(ATTRIBUTE);
+    }
+
+    public RoutingDecision withBackend(Backend other) {
+        return new RoutingDecision(route, pattern, other, other == route.target() && toNewService, shadowTarget);
+    }
+
+    /** The path sent to {@code backend}: the rewrite maps the monolith's URLs onto the new service's, and only there. */
+    public String forwardPath(RequestPath path) {
+        return toNewService && route.spec().rewrite() != null ? route.spec().rewrite().apply(path.raw()) : path.raw();
+    }
+}
