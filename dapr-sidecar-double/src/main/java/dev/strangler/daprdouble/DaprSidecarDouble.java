@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpServer;
 import dev.strangler.daprdouble.admin.AdminHttpApi;
 import dev.strangler.daprdouble.admin.TestHooks;
+import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.ComponentLoader;
 import dev.strangler.daprdouble.config.ComponentSpec;
@@ -27,6 +28,7 @@ import dev.strangler.daprdouble.pubsub.SubscriberClient;
 import dev.strangler.daprdouble.pubsub.Subscription;
 import dev.strangler.daprdouble.state.StateStore;
 import dev.strangler.daprdouble.state.StateStores;
+import dev.strangler.daprdouble.state.StoredItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +71,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     private final StateStores stores;
     private final DeliveryControls controls = new DeliveryControls();
     private final Broker broker;
+    private final AppPorts appPorts;
     private final Map<String, AppSidecar> sidecars = new LinkedHashMap<>();
     private final ExecutorService httpExecutor;
     private final SnapshotWriter snapshots;
@@ -82,7 +84,8 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
         this.stores = new StateStores(components);
         HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
-        this.broker = new Broker(components, builder.apps, new SubscriberClient(httpClient, json), builder.delivery,
+        this.appPorts = new AppPorts(builder.apps);
+        this.broker = new Broker(components, builder.apps, appPorts, new SubscriberClient(httpClient, json), builder.delivery,
                 controls, json, this::changed);
         this.httpExecutor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "dapr-double-http");
@@ -99,13 +102,10 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
             }
             CloudEvents cloudEvents = new CloudEvents(json);
             Outbox outbox = new Outbox(broker, cloudEvents);
-            Map<String, Integer> appPorts = new LinkedHashMap<>();
-            builder.apps.forEach(app -> appPorts.put(app.appId(), app.appPort()));
-            InvocationProxy invocations = new InvocationProxy(httpClient,
-                    appId -> appPorts.containsKey(appId) ? OptionalInt.of(appPorts.get(appId)) : OptionalInt.empty());
+            InvocationProxy invocations = new InvocationProxy(httpClient, appPorts);
             for (AppSpec app : builder.apps) {
-                DaprGrpcApi grpcApi = new DaprGrpcApi(app, stores, broker, outbox, cloudEvents, components, this::changed);
-                SidecarHttpApi httpApi = new SidecarHttpApi(app, invocations, broker, cloudEvents, components, json);
+                DaprGrpcApi grpcApi = new DaprGrpcApi(app, appPorts, stores, broker, outbox, cloudEvents, components, this::changed);
+                SidecarHttpApi httpApi = new SidecarHttpApi(app, appPorts, invocations, broker, cloudEvents, components, json);
                 AppSidecar sidecar = new AppSidecar(app, grpcApi, httpApi, httpExecutor);
                 sidecars.put(app.appId(), sidecar);
                 log.info("event=sidecar-started appId={} appPort={} grpcPort={} httpPort={} note=\"Dapr sidecar test double, not daprd\"",
@@ -147,6 +147,15 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
 
     public int httpPort(String appId) {
         return sidecar(appId).httpPort();
+    }
+
+    /**
+     * Tells the double where an app registered with port 0 listens, once the app has started (an app started on a
+     * random port needs the sidecar's ports first). Until then, deliveries to it wait and invocations of it fail.
+     */
+    public void appPort(String appId, int port) {
+        appPorts.set(appId, port);
+        log.info("event=app-port-set appId={} appPort={}", appId, port);
     }
 
     /** The admin API port, or -1 when the double was started without one. */
@@ -225,9 +234,15 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     @Override
     public Map<String, Object> status() {
         List<Map<String, Object>> apps = new ArrayList<>();
-        sidecars.values().forEach(s -> apps.add(Map.of(
-                "appId", s.app().appId(), "appPort", s.app().appPort(), "grpcPort", s.grpcPort(),
-                "httpPort", s.httpPort(), "subscriptions", broker.subscriptions(s.app().appId()))));
+        for (AppSidecar s : sidecars.values()) {
+            Map<String, Object> app = new LinkedHashMap<>();
+            app.put("appId", s.app().appId());
+            app.put("appPort", appPorts.port(s.app().appId()).orElse(0));
+            app.put("grpcPort", s.grpcPort());
+            app.put("httpPort", s.httpPort());
+            app.put("subscriptions", broker.subscriptions(s.app().appId()));
+            apps.add(app);
+        }
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("apps", apps);
         status.put("pendingDeliveries", broker.pendingDeliveries());
@@ -275,7 +290,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     }
 
     private DataFile.Content content() {
-        Map<String, Map<String, dev.strangler.daprdouble.state.StoredItem>> content = new LinkedHashMap<>();
+        Map<String, Map<String, StoredItem>> content = new LinkedHashMap<>();
         stores.all().forEach(store -> content.put(store.name(), store.snapshot()));
         return new DataFile.Content(content, broker.snapshot());
     }
@@ -304,6 +319,11 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
         public Builder resourcesPath(Path path) {
             this.resourcesPath = path;
             return this;
+        }
+
+        /** An app whose port is known only after it started; give it later with {@link #appPort(String, int)}. */
+        public Builder app(String appId) {
+            return app(new AppSpec(appId, 0, 0, 0));
         }
 
         public Builder app(String appId, int appPort) {

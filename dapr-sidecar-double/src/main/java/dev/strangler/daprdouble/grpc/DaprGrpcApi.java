@@ -1,10 +1,12 @@
 package dev.strangler.daprdouble.grpc;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.ComponentSpec;
+import dev.strangler.daprdouble.config.OutboxSettings;
 import dev.strangler.daprdouble.pubsub.Broker;
 import dev.strangler.daprdouble.pubsub.CloudEvents;
 import dev.strangler.daprdouble.pubsub.Outbox;
@@ -34,6 +36,7 @@ import java.util.Optional;
 public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
 
     private final AppSpec app;
+    private final AppPorts ports;
     private final StateStores stores;
     private final Broker broker;
     private final Outbox outbox;
@@ -41,9 +44,10 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
     private final List<ComponentSpec> components;
     private final Runnable onChange;
 
-    public DaprGrpcApi(AppSpec app, StateStores stores, Broker broker, Outbox outbox, CloudEvents cloudEvents,
+    public DaprGrpcApi(AppSpec app, AppPorts ports, StateStores stores, Broker broker, Outbox outbox, CloudEvents cloudEvents,
                        List<ComponentSpec> components, Runnable onChange) {
         this.app = app;
+        this.ports = ports;
         this.stores = stores;
         this.broker = broker;
         this.outbox = outbox;
@@ -146,7 +150,7 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
                             "operation type " + op.getOperationType() + " not supported");
                 }
             }
-            Optional<dev.strangler.daprdouble.config.OutboxSettings> outboxSettings = store.outbox();
+            Optional<OutboxSettings> outboxSettings = store.outbox();
             Outbox.Plan plan = outboxSettings.isPresent()
                     ? Outbox.plan(operations)
                     : new Outbox.Plan(operations, Map.of());
@@ -192,7 +196,7 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
                     .setId(app.appId())
                     .setRuntimeVersion(RUNTIME_VERSION)
                     .setAppConnectionProperties(DaprProtos.AppConnectionProperties.newBuilder()
-                            .setPort(app.appPort()).setProtocol("http").setChannelAddress("127.0.0.1"));
+                            .setPort(ports.port(app.appId()).orElse(0)).setProtocol("http").setChannelAddress("127.0.0.1"));
             for (ComponentSpec component : components) {
                 if (component.visibleTo(app.appId())) {
                     answer.addRegisteredComponents(DaprProtos.RegisteredComponents.newBuilder()

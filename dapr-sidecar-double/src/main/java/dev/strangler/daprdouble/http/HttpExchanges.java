@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
 
 /** Small helpers for the JDK HTTP server: JSON answers and daprd-style error bodies. */
 final class HttpExchanges {
@@ -21,7 +22,7 @@ final class HttpExchanges {
     /** daprd's HTTP error body: {"errorCode": "...", "message": "..."}. */
     static void daprError(HttpExchange exchange, ObjectMapper json, int status, String errorCode, String message)
             throws IOException {
-        json(exchange, json, status, java.util.Map.of("errorCode", errorCode, "message", message));
+        json(exchange, json, status, Map.of("errorCode", errorCode, "message", message));
     }
 
     static void empty(HttpExchange exchange, int status) throws IOException {

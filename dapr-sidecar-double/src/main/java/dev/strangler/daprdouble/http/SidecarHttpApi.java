@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.ComponentSpec;
 import dev.strangler.daprdouble.grpc.DaprGrpcApi;
@@ -30,15 +31,17 @@ public final class SidecarHttpApi implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(SidecarHttpApi.class);
 
     private final AppSpec app;
+    private final AppPorts ports;
     private final InvocationProxy invocations;
     private final Broker broker;
     private final CloudEvents cloudEvents;
     private final List<ComponentSpec> components;
     private final ObjectMapper json;
 
-    public SidecarHttpApi(AppSpec app, InvocationProxy invocations, Broker broker, CloudEvents cloudEvents,
+    public SidecarHttpApi(AppSpec app, AppPorts ports, InvocationProxy invocations, Broker broker, CloudEvents cloudEvents,
                           List<ComponentSpec> components, ObjectMapper json) {
         this.app = app;
+        this.ports = ports;
         this.invocations = invocations;
         this.broker = broker;
         this.cloudEvents = cloudEvents;
@@ -157,7 +160,7 @@ public final class SidecarHttpApi implements HttpHandler {
             node.putArray("rules").addObject().put("path", s.route());
         }
         root.set("appConnectionProperties", json.valueToTree(Map.of(
-                "port", app.appPort(), "protocol", "http", "channelAddress", "127.0.0.1")));
+                "port", ports.port(app.appId()).orElse(0), "protocol", "http", "channelAddress", "127.0.0.1")));
         return root;
     }
 }

@@ -1,5 +1,7 @@
 package dev.strangler.daprdouble.invoke;
 
+import dev.strangler.daprdouble.config.AppPorts;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Dapr service invocation over HTTP: {@code /v1.0/invoke/{appId}/method/{path}} goes to the target app's port
@@ -25,9 +26,9 @@ public final class InvocationProxy {
             "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "http2-settings");
 
     private final HttpClient http;
-    private final Function<String, OptionalInt> appPorts;
+    private final AppPorts appPorts;
 
-    public InvocationProxy(HttpClient http, Function<String, OptionalInt> appPorts) {
+    public InvocationProxy(HttpClient http, AppPorts appPorts) {
         this.http = http;
         this.appPorts = appPorts;
     }
@@ -47,10 +48,13 @@ public final class InvocationProxy {
     }
 
     public Response invoke(Request request) throws InvocationFailed {
-        OptionalInt port = appPorts.apply(request.targetAppId());
-        if (port.isEmpty()) {
+        if (!appPorts.knows(request.targetAppId())) {
             throw new InvocationFailed("fail to invoke, id: " + request.targetAppId()
                     + ", err: couldn't find service: " + request.targetAppId());
+        }
+        OptionalInt port = appPorts.port(request.targetAppId());
+        if (port.isEmpty()) {
+            throw new InvocationFailed("fail to invoke, id: " + request.targetAppId() + ", err: the app's port is not known yet");
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port.getAsInt() + request.rawPathAndQuery()))

@@ -1,5 +1,6 @@
 package dev.strangler.daprdouble.pubsub;
 
+import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.DeliverySettings;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,6 +34,7 @@ final class AppDispatcher {
     private static final long SUBSCRIBE_RETRY_MILLIS = 500;
 
     private final AppSpec app;
+    private final AppPorts ports;
     private final Broker broker;
     private final SubscriberClient client;
     private final DeliverySettings settings;
@@ -47,9 +50,10 @@ final class AppDispatcher {
     private long nextRefreshAt;
     private Thread thread;
 
-    AppDispatcher(AppSpec app, Broker broker, SubscriberClient client, DeliverySettings settings,
+    AppDispatcher(AppSpec app, AppPorts ports, Broker broker, SubscriberClient client, DeliverySettings settings,
                   DeliveryControls controls, ScheduledExecutorService senders) {
         this.app = app;
+        this.ports = ports;
         this.broker = broker;
         this.client = client;
         this.settings = settings;
@@ -151,7 +155,8 @@ final class AppDispatcher {
         if (System.currentTimeMillis() < nextRefreshAt) {
             return;
         }
-        Optional<List<Subscription>> fetched = client.subscriptions(app.appPort());
+        OptionalInt port = ports.port(app.appId());
+        Optional<List<Subscription>> fetched = port.isPresent() ? client.subscriptions(port.getAsInt()) : Optional.empty();
         if (fetched.isEmpty()) {
             nextRefreshAt = System.currentTimeMillis() + (routes.isEmpty() ? SUBSCRIBE_RETRY_MILLIS : settings.subscribeRefresh().toMillis());
             return;
@@ -239,7 +244,11 @@ final class AppDispatcher {
         if (fault.isPresent() && fault.get() == DeliveryFault.Mode.FAIL_BEFORE_SEND) {
             return new DeliveryOutcome.Retry("injected failure: not sent");
         }
-        DeliveryOutcome outcome = client.deliver(app.appPort(), subscription, event.cloudEvent(), broker.traceParent(event));
+        OptionalInt port = ports.port(app.appId());
+        if (port.isEmpty()) {
+            return new DeliveryOutcome.Unreachable("the app's port is not known yet");
+        }
+        DeliveryOutcome outcome = client.deliver(port.getAsInt(), subscription, event.cloudEvent(), broker.traceParent(event));
         if (fault.isPresent() && !(outcome instanceof DeliveryOutcome.Unreachable)) {
             return new DeliveryOutcome.Retry("injected failure: answer lost after " + outcome.reason());
         }

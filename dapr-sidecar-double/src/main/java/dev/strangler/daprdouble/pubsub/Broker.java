@@ -3,6 +3,7 @@ package dev.strangler.daprdouble.pubsub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.ComponentSpec;
 import dev.strangler.daprdouble.config.DeliverySettings;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +45,7 @@ public final class Broker implements AutoCloseable {
     private final ScheduledExecutorService senders;
     private long lastSeq;
 
-    public Broker(List<ComponentSpec> components, List<AppSpec> apps, SubscriberClient client, DeliverySettings settings,
+    public Broker(List<ComponentSpec> components, List<AppSpec> apps, AppPorts ports, SubscriberClient client, DeliverySettings settings,
                   DeliveryControls controls, ObjectMapper json, Runnable onChange) {
         components.stream().filter(ComponentSpec::isPubsub).forEach(c -> pubsubs.put(c.name(), c));
         this.json = json;
@@ -54,7 +56,7 @@ public final class Broker implements AutoCloseable {
             return thread;
         });
         apps.forEach(app -> dispatchers.put(app.appId(),
-                new AppDispatcher(app, this, client, settings, controls, senders)));
+                new AppDispatcher(app, ports, this, client, settings, controls, senders)));
     }
 
     public void start() {
@@ -99,7 +101,7 @@ public final class Broker implements AutoCloseable {
             BrokerSnapshot.Group group = new BrokerSnapshot.Group(appId, topic.pubsubName(), topic.topic());
             if (groups.add(group)) {
                 events.values().stream().filter(e -> e.topicKey().equals(topic))
-                        .sorted(java.util.Comparator.comparingLong(StoredEvent::seq))
+                        .sorted(Comparator.comparingLong(StoredEvent::seq))
                         .forEach(e -> dispatcher.enqueue(e.seq(), topic, 0));
             }
         }
@@ -148,7 +150,7 @@ public final class Broker implements AutoCloseable {
     /** Messages published to a topic (on any pubsub), oldest first, as CloudEvent JSON. */
     public List<JsonNode> publishedEvents(String topic) {
         return events.values().stream().filter(e -> e.topic().equals(topic))
-                .sorted(java.util.Comparator.comparingLong(StoredEvent::seq))
+                .sorted(Comparator.comparingLong(StoredEvent::seq))
                 .map(e -> read(e.cloudEvent())).toList();
     }
 
@@ -168,7 +170,7 @@ public final class Broker implements AutoCloseable {
         List<BrokerSnapshot.Pending> pending = new ArrayList<>(parked);
         dispatchers.values().forEach(d -> pending.addAll(d.pending()));
         List<StoredEvent> all = events.values().stream()
-                .sorted(java.util.Comparator.comparingLong(StoredEvent::seq)).toList();
+                .sorted(Comparator.comparingLong(StoredEvent::seq)).toList();
         return new BrokerSnapshot(lastSeq, all, List.copyOf(groups), pending, List.copyOf(deadLetters));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -69,7 +70,7 @@ public final class CloudEvents {
         JsonNode parsed;
         try {
             parsed = json.readTree(data);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot create cloudevent: " + e.getMessage());
         }
         if (!(parsed instanceof ObjectNode ce)) {
@@ -117,7 +118,7 @@ public final class CloudEvents {
         try {
             JsonNode node = json.readTree(data);
             return node == null ? json.getNodeFactory().textNode("") : node;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return json.getNodeFactory().textNode(new String(data, StandardCharsets.UTF_8));
         }
     }

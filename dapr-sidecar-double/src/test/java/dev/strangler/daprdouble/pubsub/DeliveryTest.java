@@ -215,6 +215,18 @@ class DeliveryTest {
     }
 
     @Test
+    void appRegisteredBeforeItsPortIsKnownGetsEventsOnceThePortIsGiven() {
+        DaprSidecarDouble dapr = track(Sidecars.builder().app("legacy-monolith").app("orders-service", 1).start());
+        publish(dapr, Map.of("n", 1));
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION));
+
+        dapr.appPort("legacy-monolith", app.port());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders").size() == 1);
+        assertThat(dapr.status().get("apps").toString()).contains("appPort=" + app.port());
+    }
+
+    @Test
     void reorderingDeliversEveryEventButNotInPublishOrder() {
         FakeApp app = track(FakeApp.onFreePort().subscriptions(ORDERS_SUBSCRIPTION));
         DaprSidecarDouble dapr = doubleFor(app);
