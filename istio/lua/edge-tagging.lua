@@ -86,12 +86,33 @@ local function valid_cohort(value)
   return value ~= nil and #value > 0 and #value <= MAX_COHORT_LENGTH and string.find(value, "^[%w%-_]+$") ~= nil
 end
 
+-- Linear in the input: a pattern such as "^%s*(.-)%s*$" backtracks quadratically over long runs
+-- of whitespace, which a client controls in its Cookie header.
+local function trim(s)
+  local first = string.find(s, "%S")
+  if first == nil then
+    return ""
+  end
+  local last = #s
+  local byte = string.byte
+  while last > first do
+    local b = byte(s, last)
+    if b ~= 32 and b ~= 9 then
+      break
+    end
+    last = last - 1
+  end
+  return string.sub(s, first, last)
+end
+
 local function cohort_from_cookies(headers)
   local count = headers:getNumValues("cookie")
   for i = 0, count - 1 do
     local line = headers:getAtIndex("cookie", i) or ""
     for pair in string.gmatch(line, "[^;]+") do
-      local name, value = string.match(pair, "^%s*([^=%s]+)%s*=%s*(.-)%s*$")
+      local eq = string.find(pair, "=", 1, true)
+      local name = eq and trim(string.sub(pair, 1, eq - 1))
+      local value = eq and trim(string.sub(pair, eq + 1))
       if name == COHORT_COOKIE then
         if string.sub(value, 1, 1) == '"' and string.sub(value, -1) == '"' and #value >= 2 then
           value = string.sub(value, 2, -2)

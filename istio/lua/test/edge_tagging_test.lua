@@ -102,6 +102,13 @@ case("finds the cohort cookie in any of several cookie headers (HTTP/2 sends one
   check.eq(s.request_headers:get("x-migration-cohort"), "second-header")
 end)
 
+case("trims spaces and tabs around cookie names and values, however long the runs", function()
+  local pad = string.rep(" ", 20000)
+  local s = request({ { "cookie", "a=1;" .. pad .. "strangler_cohort" .. pad .. "=\t" .. pad .. "spaced-1" .. pad .. "\t;b=2" } })
+  no_errors(s)
+  check.eq(s.request_headers:get("x-migration-cohort"), "spaced-1")
+end)
+
 case("accepts a quoted cohort cookie value", function()
   local s = request({ { "cookie", 'strangler_cohort="abc123"' } })
   no_errors(s)

@@ -22,7 +22,7 @@ class EnvoyFilterLuaTest {
         JsonNode value = document.tree().at("/spec/configPatches/0/patch/value");
         String inlined = value.at("/typed_config/default_source_code/inline_string").asText(null);
         assertThat(inlined)
-                .as("%s inline_string must equal %s byte for byte: paste the .lua file into the manifest", MANIFEST, LUA)
+                .as("%s inline_string must equal %s byte for byte: run istio/lua/inline.sh", MANIFEST, LUA)
                 .isEqualTo(RepositoryLayout.read(RepositoryLayout.resolve(LUA)));
     }
 

@@ -21,6 +21,7 @@ class TrafficExtensionTest {
     @Test
     void inlineCodeIsTheTestedLuaSourceVerbatim() {
         assertThat(extension.tree().at("/spec/lua/inlineCode").asText())
+                .as("run istio/lua/inline.sh")
                 .isEqualTo(RepositoryLayout.read(RepositoryLayout.resolve("istio/lua/edge-tagging.lua")));
     }
 
