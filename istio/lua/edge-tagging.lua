@@ -46,17 +46,36 @@ local function strip_internal_headers(headers)
   return #doomed
 end
 
-local function new_request_id()
-  local function hex(n)
-    local out = {}
-    for i = 1, n do
-      out[i] = string.format("%x", math.random(0, 15))
-    end
-    return table.concat(out)
+-- LuaJIT seeds math.random identically in every worker and every restart, so the random part is
+-- seeded once per worker from the first stream it sees, and the id starts with the time (UUID v7).
+local seeded = false
+
+local function seed_once(handle, now)
+  if seeded then
+    return
   end
-  -- UUID v4 layout, like the ids Envoy generates itself.
-  return hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-" ..
-      string.format("%x", math.random(8, 11)) .. hex(3) .. "-" .. hex(12)
+  local mix = now
+  local address = handle:streamInfo():downstreamDirectRemoteAddress() or ""
+  for i = 1, #address do
+    mix = (mix * 31 + string.byte(address, i)) % 2147483647
+  end
+  math.randomseed(mix)
+  seeded = true
+end
+
+local function random_hex(n)
+  local out = {}
+  for i = 1, n do
+    out[i] = string.format("%x", math.random(0, 15))
+  end
+  return table.concat(out)
+end
+
+local function new_request_id(handle, now)
+  seed_once(handle, now)
+  local ms = string.format("%012x", now % 281474976710656)
+  return string.sub(ms, 1, 8) .. "-" .. string.sub(ms, 9, 12) .. "-7" .. random_hex(3) .. "-" ..
+      string.format("%x", math.random(8, 11)) .. random_hex(3) .. "-" .. random_hex(12)
 end
 
 local function usable_request_id(headers)
@@ -74,9 +93,9 @@ local function set_single(headers, name, value)
   headers:add(name, value)
 end
 
-local function ensure_request_id(headers)
+local function ensure_request_id(handle, headers, now)
   if not usable_request_id(headers) then
-    set_single(headers, "x-request-id", new_request_id())
+    set_single(headers, "x-request-id", new_request_id(handle, now))
   end
 end
 
@@ -127,8 +146,8 @@ local function cohort_from_cookies(headers)
 end
 
 local function tag_request(handle, headers)
-  ensure_request_id(headers)
   local now = handle:timestamp()
+  ensure_request_id(handle, headers, now)
   set_single(headers, "x-edge-received-at", string.format("%d", now))
   handle:streamInfo():dynamicMetadata():set(FILTER, "edge_received_at", now)
   local cohort = cohort_from_cookies(headers)

@@ -62,7 +62,17 @@ case("sets x-request-id when it is missing", function()
   no_errors(s)
   check.eq(s.request_headers:getNumValues("x-request-id"), 1)
   check.matches(s.request_headers:get("x-request-id"),
-      "^%x%x%x%x%x%x%x%x%-%x%x%x%x%-4%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x$", "generated id")
+      "^%x%x%x%x%x%x%x%x%-%x%x%x%x%-7%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x$", "generated id")
+end)
+
+case("a generated x-request-id is a UUID v7 that starts with the edge time and differs per stream", function()
+  local script = harness.load(SCRIPT)
+  local now = 1764090302123
+  local a = harness.stream(script, { request_headers = {}, clock = { now = now } }):request()
+  local b = harness.stream(script, { request_headers = {}, clock = { now = now } }):request()
+  local id = a.request_headers:get("x-request-id")
+  check.eq(string.gsub(string.sub(id, 1, 13), "%-", ""), string.format("%012x", now), "time prefix")
+  check.truthy(id ~= b.request_headers:get("x-request-id"), "two streams in the same millisecond get different ids")
 end)
 
 case("replaces repeated, empty, huge or malformed x-request-id values with one fresh id", function()
@@ -77,7 +87,7 @@ case("replaces repeated, empty, huge or malformed x-request-id values with one f
     local s = harness.stream(harness.load(SCRIPT), { request_headers = headers, clock = { now = 5 } }):request()
     no_errors(s)
     check.eq(s.request_headers:getNumValues("x-request-id"), 1, "case " .. i .. " value count")
-    check.matches(s.request_headers:get("x-request-id"), "^%x+%-%x+%-4%x+%-%x+%-%x+$", "case " .. i .. " id")
+    check.matches(s.request_headers:get("x-request-id"), "^%x+%-%x+%-7%x+%-%x+%-%x+$", "case " .. i .. " id")
   end
 end)
 
