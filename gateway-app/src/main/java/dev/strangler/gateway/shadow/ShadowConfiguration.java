@@ -1,0 +1,39 @@
+package dev.strangler.gateway.shadow;
+
+import java.time.Clock;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.strangler.gateway.StranglerProperties;
+import dev.strangler.gateway.observe.MigrationStats;
+import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** Wires shadow traffic: the filter that copies sampled requests, its own HTTP client and the comparison workers. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ShadowProperties.class)
+class ShadowConfiguration {
+
+    @Bean
+    ShadowClient shadowClient(ShadowProperties properties) {
+        return new ShadowClient(properties);
+    }
+
+    /** Comparisons parse up to two bodies of max-response-body each; they run here, never on an event loop. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler shadowComparisons(ShadowProperties properties) {
+        return Schedulers.newBoundedElastic(Math.max(1, Runtime.getRuntime().availableProcessors()), properties.maxInFlight(),
+                "strangler-shadow-compare", 60, true);
+    }
+
+    @Bean
+    ShadowFilter shadowFilter(ShadowClient client, ShadowProperties properties, StranglerProperties strangler, MigrationStats stats,
+            MeterRegistry meters, Scheduler shadowComparisons) {
+        ShadowRequestHeaders headers = new ShadowRequestHeaders(new ForwardedHeadersPolicy(strangler.trustedProxies()));
+        return new ShadowFilter(client, headers, new ShadowRecorder(stats, meters), properties, shadowComparisons, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.strangler.gateway.shadow;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits of the shadow copy, under {@code strangler.shadow.*}. Together they bound what shadowing can cost the
+ * gateway: at most {@code maxInFlight} copies at a time, each holding at most one request body and two response
+ * bodies of the sizes below, for at most {@code timeout} after the copy was sent.
+ *
+ * @param maxInFlight      copies being sent or compared at once; a request sampled while all are taken is not copied
+ *                         and counts as dropped. Also the size of the shadow client's connection pool.
+ * @param timeout          the whole shadow call, from connecting to the last body byte; a slower answer counts as failed
+ * @param connectTimeout   connecting to the shadow backend
+ * @param maxRequestBody   largest request body copied; a larger one is not copied and counts as dropped
+ * @param maxResponseBody  largest response body (primary or shadow) compared; a larger one counts as failed
+ * @param ioThreads        event-loop threads of the shadow client, apart from those serving clients
+ */
+@ConfigurationProperties(ShadowProperties.PREFIX)
+public record ShadowProperties(
+        Integer maxInFlight,
+        Duration timeout,
+        Duration connectTimeout,
+        DataSize maxRequestBody,
+        DataSize maxResponseBody,
+        Integer ioThreads) {
+
+    public static final String PREFIX = "strangler.shadow";
+
+    public ShadowProperties {
+        maxInFlight = positive(maxInFlight == null ? 64 : maxInFlight, "max-in-flight");
+        timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
+        maxRequestBody = maxRequestBody == null ? DataSize.ofMegabytes(1) : maxRequestBody;
+        maxResponseBody = maxResponseBody == null ? DataSize.ofMegabytes(1) : maxResponseBody;
+        ioThreads = positive(ioThreads == null ? 1 : ioThreads, "io-threads");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(PREFIX + ".timeout must be positive, for example 5s");
+        }
+        if (maxRequestBody.toBytes() > Integer.MAX_VALUE || maxResponseBody.toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(PREFIX + ".max-request-body and max-response-body must stay below 2GB; write 1MB");
+        }
+    }
+
+    private static int positive(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(PREFIX + "." + name + " must be at least 1, was " + value);
+        }
+        return value;
+    }
+}

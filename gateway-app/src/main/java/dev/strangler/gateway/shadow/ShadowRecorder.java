@@ -1,0 +1,78 @@
+package dev.strangler.gateway.shadow;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.strangler.gateway.observe.MigrationStats;
+import dev.strangler.gateway.observe.MismatchSample;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Where every sampled request ends up: compared (matched or mismatched), dropped or failed. Each outcome goes to the
+ * route's live figures (the migration endpoint and dashboard), to a Micrometer counter tagged with the route, and,
+ * except a match, to the log.
+ */
+final class ShadowRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(ShadowRecorder.class);
+
+    private final MigrationStats stats;
+    private final MeterRegistry meters;
+
+    ShadowRecorder(MigrationStats stats, MeterRegistry meters) {
+        this.stats = stats;
+        this.meters = meters;
+    }
+
+    void matched(String route) {
+        stats.route(route).shadowMatched();
+        compared(route);
+    }
+
+    void mismatched(SampledRequest request, MismatchSample sample) {
+        stats.route(request.route()).shadowMismatched(sample);
+        compared(request.route());
+        counter("strangler.shadow.mismatched", "Compared shadow copies whose answer differed from the primary's", request.route())
+                .increment();
+        log.info("event=shadow.mismatch route={} backend={} method={} path={} primaryStatus={} shadowStatus={} differences={} first={}",
+                request.route(), request.backend(), request.method(), request.path(), sample.primaryStatus(), sample.shadowStatus(),
+                sample.differences().size(), sample.differences().get(0).where());
+    }
+
+    void notCompared(SampledRequest request, NotCompared why) {
+        switch (why.outcome()) {
+            case DROPPED -> {
+                stats.route(request.route()).shadowDropped();
+                counter("strangler.shadow.dropped", "Sampled requests not copied to the shadow backend", request.route()).increment();
+                log.warn("event=shadow.dropped route={} backend={} method={} path={} reason={}", request.route(), request.backend(),
+                        request.method(), request.path(), why.reason());
+            }
+            case FAILED -> {
+                stats.route(request.route()).shadowFailed();
+                counter("strangler.shadow.failed", "Shadow copies sent but not compared", request.route()).increment();
+                log.warn("event=shadow.failed route={} backend={} method={} path={} reason={} error=\"{}\"", request.route(),
+                        request.backend(), request.method(), request.path(), why.reason(), cause(why));
+            }
+            case SKIPPED -> log.debug("event=shadow.skipped route={} backend={} method={} path={} reason={}", request.route(),
+                    request.backend(), request.method(), request.path(), why.reason());
+        }
+    }
+
+    private void compared(String route) {
+        counter("strangler.shadow.compared", "Shadow copies whose answer was compared with the primary's", route).increment();
+    }
+
+    private static String cause(NotCompared why) {
+        Throwable cause = why.getCause();
+        if (cause == null) {
+            return "";
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.replace('"', '\'').replace('\n', ' ');
+    }
+
+    private Counter counter(String name, String description, String route) {
+        return Counter.builder(name).description(description).tag("route", route).register(meters);
+    }
+}
