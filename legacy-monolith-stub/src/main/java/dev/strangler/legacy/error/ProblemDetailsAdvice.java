@@ -16,12 +16,10 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -38,12 +36,6 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> handleApiException(ApiException ex, HttpServletRequest request) {
         return ProblemResponses.of(ex.type().toProblem(ex.getMessage(), request.getRequestURI()), null);
-    }
-
-    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ResponseEntity<Object> handleArgumentTypeMismatch(MethodArgumentTypeMismatchException ex, HttpServletRequest request) {
-        String detail = "Parameter '%s' has an invalid value '%s'".formatted(ex.getName(), ex.getValue());
-        return ProblemResponses.of(ProblemType.INVALID_REQUEST.toProblem(detail, request.getRequestURI()), null);
     }
 
     @ExceptionHandler(Exception.class)
@@ -76,13 +68,6 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         String detail = "Parameter '%s' has an invalid value '%s'".formatted(ex.getPropertyName(), ex.getValue());
-        return ProblemResponses.of(ProblemType.INVALID_REQUEST.toProblem(detail, path(request)), headers);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String detail = "Parameter '%s' is required".formatted(ex.getParameterName());
         return ProblemResponses.of(ProblemType.INVALID_REQUEST.toProblem(detail, path(request)), headers);
     }
 

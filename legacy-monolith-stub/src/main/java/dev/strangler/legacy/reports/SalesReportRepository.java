@@ -1,6 +1,5 @@
 package dev.strangler.legacy.reports;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
