@@ -1,0 +1,360 @@
+package dev.strangler.gateway.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.strangler.gateway.canary.CanaryBuckets;
+import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Http;
+import dev.strangler.gateway.support.RoutesFile;
+
+/**
+ * The dashboard as a team lead sees it: real requests go through the gateway to loopback backends, then Debian's
+ * Chromium loads {@code /actuator/dashboard} from the management port, runs its script against the live
+ * {@code /actuator/migration}, and the tests read the DOM it rendered. Rendered once for the class: each test
+ * checks one part of the page.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0",
+        "management.endpoints.web.exposure.include=health,info,prometheus,metrics,migration,dashboard" })
+class DashboardChromiumTest {
+
+    /** Markup where the page shows text: the routes file's directory and a mismatch sample carry it. */
+    static final String MARKUP = "<img src=x onerror=alert(1)>";
+
+    static final GatewayFixture fixture = new GatewayFixture();
+    static final RoutesFile routes = new RoutesFile(temporaryDirectory("dashboard-" + MARKUP + "-"));
+    static final int CANARY_KEYS_TO_NEW = 4;
+    static final int CANARY_KEYS_TO_LEGACY = 6;
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Autowired
+    MigrationStats stats;
+
+    RenderedDashboard page;
+    Map<String, Object> migration;
+    final Path screenshot = Path.of("target", "dashboard-chromium.png");
+
+    @DynamicPropertySource
+    static void routesFile(DynamicPropertyRegistry registry) {
+        routes.write(fixture.header() + """
+                routes:
+                  - id: orders-api
+                    paths: [/api/orders, /api/orders/**]
+                    methods: [GET, POST]
+                    backend: orders
+                    stage: migrated
+                  - id: customers-canary
+                    paths: [/api/customers/**]
+                    backend: orders
+                    stage: canary
+                    canary: { percent: 50, stickyBy: "header:X-User-Id" }
+                    advice: { minSamples: 3 }
+                  - id: products-shadow
+                    paths: [/api/products/**]
+                    methods: [GET]
+                    backend: orders
+                    stage: shadow
+                    shadow: { percent: 100, compare: { ignore: ["/backend", "/headers"] } }
+                    advice: { minSamples: 4, minParity: 99.5 }
+                  - id: catalog-shadow
+                    paths: [/api/catalog/**]
+                    backend: orders
+                    stage: shadow
+                  - id: reports-legacy
+                    paths: [/api/reports/**]
+                    backend: orders
+                    stage: legacy
+                  - id: invoices-fallback
+                    paths: [/api/invoices/**]
+                    methods: [GET]
+                    backend: down
+                    stage: migrated
+                    fallback: legacy
+                """);
+        registry.add("strangler.routes-file", () -> routes.path().toString());
+    }
+
+    @BeforeAll
+    void sendTrafficThenRenderTheDashboardInChromium() throws IOException {
+        HeadlessChromium.require();
+        for (int i = 1; i <= 6; i++) {
+            assertServedBy(Http.get(url("/api/orders/" + i)), "orders");
+        }
+        for (String key : canaryKeys(true, CANARY_KEYS_TO_NEW)) {
+            assertServedBy(Http.get(url("/api/customers/7"), "X-User-Id", key), "orders");
+        }
+        for (String key : canaryKeys(false, CANARY_KEYS_TO_LEGACY)) {
+            assertServedBy(Http.get(url("/api/customers/7"), "X-User-Id", key), "legacy");
+        }
+        for (int i = 1; i <= 5; i++) {
+            assertServedBy(Http.get(url("/api/products/" + i)), "legacy");
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertServedBy(Http.get(url("/api/reports/sales?year=202" + i)), "legacy");
+        }
+        for (int i = 1; i <= 2; i++) {
+            Http.get(url("/api/invoices/" + i));
+        }
+        // The shadow comparison is another engineer's code; this sample feeds the page a mismatch whose values carry
+        // markup, through the same statistics the migration endpoint reads.
+        stats.route("catalog-shadow").shadowMismatched(new MismatchSample(Instant.parse("2026-11-25T17:05:02.123Z"), "GET",
+                "/api/catalog/7?q=" + MARKUP, 200, 200, List.of(
+                        new MismatchSample.Difference("/name", "</td>" + MARKUP, "Widget"),
+                        new MismatchSample.Difference("/discount", "0.10", null))));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> recentRequests("orders-api") == 6
+                && recentRequests("customers-canary") == CANARY_KEYS_TO_NEW + CANARY_KEYS_TO_LEGACY
+                && recentRequests("products-shadow") == 5 && recentRequests("reports-legacy") == 3
+                && recentRequests("invoices-fallback") == 2);
+        awaitShadowCopiesSettled("products-shadow", 5);
+
+        page = new RenderedDashboard(HeadlessChromium.dumpDom(dashboardUrl()));
+        migration = Http.json(Http.get(management("/actuator/migration")));
+        Files.createDirectories(screenshot.getParent());
+        Files.deleteIfExists(screenshot);
+        HeadlessChromium.screenshot(dashboardUrl(), screenshot, 1280, 900);
+    }
+
+    @AfterAll
+    void stopBackends() {
+        fixture.legacy.close();
+        fixture.orders.close();
+    }
+
+    @Test
+    void everyRouteRendersInTableOrderWithItsStage() {
+        assertThat(page.routeIds()).containsExactly("orders-api", "customers-canary", "products-shadow", "catalog-shadow",
+                "reports-legacy", "invoices-fallback", "default");
+        assertThat(page.cell("orders-api", "route")).isEqualTo("orders-api /api/orders /api/orders/** GET HEAD POST · routes.yaml:7:5");
+        assertThat(page.cell("orders-api", "stage")).isEqualTo("migrated all to orders");
+        assertThat(page.cell("customers-canary", "stage")).isEqualTo("canary 50% of users to orders, the rest to legacy");
+        assertThat(page.cell("products-shadow", "stage")).isEqualTo("shadow served by legacy; 100% copied to orders");
+        assertThat(page.cell("reports-legacy", "stage")).isEqualTo("legacy all to legacy; next: orders");
+        assertThat(page.cell("invoices-fallback", "stage")).isEqualTo("migrated all to down falls back to legacy");
+        assertThat(page.cell("default", "route")).isEqualTo("default (every path no route matches) all methods");
+        assertThat(page.textOf("summary")).startsWith("6 routes · legacy 1 · shadow 2 · canary 1 · migrated 2");
+    }
+
+    @Test
+    void trafficShowsTheLastMinutesRequestsAndEachBackendsShare() {
+        assertThat(page.cell("orders-api", "traffic")).isEqualTo("6 requests orders 100%");
+        assertThat(page.cell("customers-canary", "traffic")).isEqualTo("10 requests orders 40% legacy 60%");
+        assertThat(page.cell("products-shadow", "traffic")).isEqualTo("5 requests legacy 100%");
+        assertThat(page.cell("reports-legacy", "traffic")).isEqualTo("3 requests legacy 100%");
+        assertThat(page.cell("catalog-shadow", "traffic")).isEqualTo("0 no requests in the last minute");
+        assertThat(page.cell("invoices-fallback", "traffic")).startsWith("2 requests");
+        assertThat(page.routeHtml("customers-canary")).contains("aria-label=\"orders 40%, legacy 60%\"");
+    }
+
+    @Test
+    void errorRateAndFallbacksRenderAsTheEndpointReportsThem() {
+        assertThat(page.cell("orders-api", "errors")).isEqualTo("0%");
+        assertThat(page.cell("orders-api", "fallbacks")).isEqualTo("0");
+        assertThat(page.cell("catalog-shadow", "errors")).isEqualTo("—");
+        Map<String, Object> invoices = live("invoices-fallback");
+        assertThat(page.cell("invoices-fallback", "errors"))
+                .isEqualTo(Figures.rate(((Number) invoices.get("errorRatePercent")).doubleValue()));
+        assertThat(page.cell("invoices-fallback", "fallbacks")).isEqualTo(String.valueOf(invoices.get("fallbacks")));
+    }
+
+    @Test
+    void shadowParityShowsADashBeforeAnyComparisonAndMatchedOfComparedAfter() {
+        assertThat(page.cell("orders-api", "parity")).isEqualTo("— not shadowed");
+        assertThat(page.cell("catalog-shadow", "parity")).isEqualTo("0.00% 0 of 1 matched");
+        Map<String, Object> shadow = shadow("products-shadow");
+        long compared = ((Number) shadow.get("compared")).longValue();
+        if (compared == 0) {
+            assertThat(page.cell("products-shadow", "parity")).isEqualTo("— no comparisons yet");
+        }
+        else {
+            assertThat(page.cell("products-shadow", "parity")).startsWith(Figures.parity(((Number) shadow.get("parityPercent")).doubleValue())
+                    + " " + shadow.get("matched") + " of " + compared + " matched");
+        }
+    }
+
+    @Test
+    void adviceShowsVerdictAndMessageForEveryRoute() {
+        for (Map<String, Object> route : routes()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> advice = (Map<String, Object>) route.get("advice");
+            String id = (String) route.get("id");
+            assertThat(page.cell(id, "advice")).as(id)
+                    .isEqualTo(advice == null ? "—" : advice.get("verdict") + " " + advice.get("message"));
+        }
+        assertThat(page.cell("customers-canary", "advice"))
+                .isEqualTo("ready orders error rate 0.00% over 4 requests (legacy 0.00%): ready to raise the percentage");
+        assertThat(page.cell("reports-legacy", "advice")).startsWith("wait serving from legacy");
+    }
+
+    @Test
+    void mismatchSamplesListWhereThePrimaryAndTheShadowDiffered() {
+        assertThat(page.routeHtml("catalog-shadow")).contains("<details");
+        String samples = RenderedDashboard.text(page.routeHtml("catalog-shadow").replaceFirst("(?s)^.*?<details", "<details"));
+        assertThat(samples).startsWith("1 recent mismatch, newest first 2026-11-25 17:05:02 UTC GET /api/catalog/7?q=" + MARKUP
+                + " status 200 (primary) / 200 (shadow)");
+        assertThat(samples).contains("Where Primary Shadow /name </td>" + MARKUP + " Widget /discount 0.10 (absent)");
+        assertThat(page.routeHtml("orders-api")).doesNotContain("<details");
+    }
+
+    @Test
+    void textFromTheGatewayIsShownAsTextNeverAsMarkup() {
+        assertThat(page.dom()).doesNotContain("<img").contains("&lt;img src=x onerror=alert(1)&gt;");
+        assertThat(page.textOf("source")).isEqualTo(routes.path().toString());
+        String location = (String) route(migration, "orders-api").get("location");
+        assertThat(location).isEqualTo(routes.path() + ":7:5");
+        assertThat(page.routeHtml("orders-api")).contains("title=\"" + location.replace("<", "&lt;").replace(">", "&gt;") + "\"");
+    }
+
+    @Test
+    void headerShowsTheRoutesFileItsHashAndWhenItWasLoaded() {
+        assertThat(page.textOf("hash")).isEqualTo(((String) migration.get("contentHash")).substring(0, 12));
+        assertThat(page.textOf("loaded-at")).startsWith(Figures.utc(Instant.parse((String) migration.get("loadedAt"))));
+        assertThat(page.textOf("default-backend")).isEqualTo("legacy");
+        assertThat(page.textOf("backends")).contains("legacy " + fixture.legacy.url()).contains("orders " + fixture.orders.url())
+                .contains("down http://127.0.0.1:" + fixture.closedPort);
+        assertThat(page.textOf("status-text")).startsWith("Live · updated ").endsWith("refreshes every 2 s");
+        assertThat(page.hidden("reload-error")).isTrue();
+        assertThat(page.hidden("connection-error")).isTrue();
+    }
+
+    @Test
+    void pageIsServedOnTheManagementPortOnlyAndLoadsNothingFromElsewhere() {
+        HttpResponse<String> response = Http.get(dashboardUrl(), "Accept", "text/html");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(response.body()).contains("default-src 'none'; connect-src 'self'").contains("script-src 'sha256-")
+                .doesNotContainPattern("(src|href)=\"(https?:)?//");
+        HttpResponse<String> publicPort = Http.get(url("/actuator/dashboard"));
+        assertThat(publicPort.statusCode()).isEqualTo(404);
+        assertThat(publicPort.body()).doesNotContain("Migration dashboard");
+    }
+
+    @Test
+    void screenshotOfTheRenderedPageIsWritten() throws IOException {
+        byte[] png = Files.readAllBytes(screenshot);
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(png.length).isGreaterThan(20_000);
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    private String management(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
+    }
+
+    private String dashboardUrl() {
+        return management("/actuator/dashboard");
+    }
+
+    private static void assertServedBy(HttpResponse<String> response, String backend) {
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Http.json(response)).containsEntry("backend", backend);
+    }
+
+    /** Sticky keys that the canary's 50% puts on the new backend (or on legacy). */
+    private static List<String> canaryKeys(boolean toNew, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < count; i++) {
+            String key = "user-" + i;
+            if (CanaryBuckets.toNewBackend("customers-canary", key, 5_000) == toNew) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> routes() {
+        return (List<Map<String, Object>>) migration.get("routes");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> route(Map<String, Object> migration, String id) {
+        return ((List<Map<String, Object>>) migration.get("routes")).stream().filter(r -> id.equals(r.get("id"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no route " + id + " in /actuator/migration"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> live(String id) {
+        return (Map<String, Object>) route(migration, id).get("live");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> shadow(String id) {
+        return (Map<String, Object>) live(id).get("shadow");
+    }
+
+    @SuppressWarnings("unchecked")
+    private long recentRequests(String id) {
+        Map<String, Object> live = (Map<String, Object>) route(Http.json(Http.get(management("/actuator/migration"))), id).get("live");
+        return ((Number) live.get("requestsLastMinute")).longValue();
+    }
+
+    /**
+     * Copies are compared after the client has its answer; wait until every copy is accounted for, so the page and
+     * the endpoint read afterwards show the same figures. Without shadow copying nothing is ever counted: go on after 5 s.
+     */
+    @SuppressWarnings("unchecked")
+    private void awaitShadowCopiesSettled(String id, int copies) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> live = (Map<String, Object>) route(Http.json(Http.get(management("/actuator/migration"))), id)
+                    .get("live");
+            Map<String, Object> shadow = (Map<String, Object>) live.get("shadow");
+            long accounted = ((Number) shadow.get("compared")).longValue() + ((Number) shadow.get("dropped")).longValue()
+                    + ((Number) shadow.get("failed")).longValue();
+            if (accounted >= copies) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Path temporaryDirectory(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            dir.toFile().deleteOnExit();
+            return dir;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
