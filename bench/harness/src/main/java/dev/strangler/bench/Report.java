@@ -1,0 +1,274 @@
+package dev.strangler.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the cases of a run into the published figures: the side-by-side table, the ratios against the
+ * issue's targets, route-table scaling and hot reload, as Markdown (also printed) and JSON.
+ */
+final class Report {
+
+    private static final String[] MAIN = {"direct", "nginx", "stock-scg", "gateway"};
+
+    private final Settings settings;
+    private final Environment env;
+    private final Map<String, CaseResult> cases;
+    private final Map<String, List<Double>> startMillis;
+    private final Boolean reloadFinalTableServed;
+    private final Long reloadsApplied;
+    private final Instant startedAt;
+
+    Report(Settings settings, Environment env, Map<String, CaseResult> cases, Map<String, List<Double>> startMillis,
+            Boolean reloadFinalTableServed, Long reloadsApplied, Instant startedAt) {
+        this.settings = settings;
+        this.env = env;
+        this.cases = cases;
+        this.startMillis = startMillis;
+        this.reloadFinalTableServed = reloadFinalTableServed;
+        this.reloadsApplied = reloadsApplied;
+        this.startedAt = startedAt;
+    }
+
+    /** The figures the issue asks for, by name; NaN where a case did not run. */
+    Map<String, Object> figures() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        for (String t : MAIN) {
+            f.put("throughput_c64_rps." + t, rps("c64:" + t));
+            f.put("p50_c1_ms." + t, fig("c1:" + t, CaseResult::p50Millis));
+            f.put("p99_c1_ms." + t, fig("c1:" + t, CaseResult::p99Millis));
+            f.put("p50_c64_ms." + t, fig("c64:" + t, CaseResult::p50Millis));
+            f.put("p99_c64_ms." + t, fig("c64:" + t, CaseResult::p99Millis));
+            f.put("cpu_us_per_request_c64." + t, fig("c64:" + t, CaseResult::cpuMicrosPerRequest));
+            if (!t.equals("direct")) {
+                f.put("added_p50_c1_ms." + t, addedLatency(t));
+                f.put("peak_rss_mb_c64." + t, fig("c64:" + t, CaseResult::peakRssMb));
+            }
+        }
+        f.put("ratio.gateway_over_nginx", ratio("c64:gateway", "c64:nginx"));
+        f.put("ratio.gateway_over_stock_scg", ratio("c64:gateway", "c64:stock-scg"));
+        for (int n : settings.routeCounts()) {
+            if (n > 1) {
+                f.put("ratio.gateway_at_" + n + "_over_at_1", ratio("routes:gateway@" + n, "routes:gateway"));
+            }
+        }
+        f.put("ratio.stock_scg_at_" + settings.stockScalingRoutes() + "_over_at_1",
+                ratio("routes:stock-scg@" + settings.stockScalingRoutes(), "routes:stock-scg"));
+        get(reloadCaseId()).ifPresent(r -> {
+            f.put("reload.throughput_rps", r.throughput());
+            f.put("reload.failed_requests", r.totalFailed());
+            f.put("reload.requests", r.totalRequests());
+            f.put("reload.rewrites", r.runs().stream().mapToLong(RunSample::rewrites).sum());
+            f.put("reload.reloads_applied", reloadsApplied != null ? reloadsApplied : r.runs().stream().mapToLong(RunSample::reloadsApplied).sum());
+            f.put("reload.final_table_served", reloadFinalTableServed);
+            f.put("reload.ratio_over_steady", ratio(reloadCaseId(), "routes:" + r.target()));
+        });
+        f.put("gateway.peak_rss_mb_under_load", fig("c64:gateway", CaseResult::peakRssMb));
+        f.put("start_to_first_routed_ms.gateway", median(startMillis.get("gateway")));
+        f.put("start_to_first_routed_ms.stock-scg", median(startMillis.get("stock-scg")));
+        return f;
+    }
+
+    /** The issue's targets with the measured value and whether it is met. */
+    List<Map<String, Object>> targets() {
+        Map<String, Object> f = figures();
+        List<Map<String, Object>> t = new ArrayList<>();
+        t.add(target("throughput at 64 connections, gateway / nginx", f.get("ratio.gateway_over_nginx"), ">= 0.35", 0.35, true));
+        t.add(target("throughput at 64 connections, gateway / stock SCG", f.get("ratio.gateway_over_stock_scg"), ">= 1.5", 1.5, true));
+        t.add(target("gateway@1,000 routes / gateway@1 route", f.get("ratio.gateway_at_1000_over_at_1"), ">= 0.9", 0.9, true));
+        t.add(target("failed requests during hot reloads", f.get("reload.failed_requests"), "0", 0, false));
+        t.add(target("gateway RSS under load (MB)", f.get("gateway.peak_rss_mb_under_load"), "<= 350", 350, false));
+        t.add(target("process start to first routed request (ms)", f.get("start_to_first_routed_ms.gateway"), "<= 6000", 6000, false));
+        return t;
+    }
+
+    String markdown() {
+        Map<String, Object> f = figures();
+        StringBuilder md = new StringBuilder();
+        if (settings.smoke()) {
+            md.append("> SMOKE RUN: ").append(settings.duration().toSeconds()).append(" s per case, ").append(settings.runs())
+                    .append(" run(s). It checks that the harness works; its numbers are not measurements.\n\n");
+        }
+        md.append(String.format(Locale.ROOT, "Run %s, commit %s. `nproc` = %d (%s). %s.%n", startedAt, env.commit(), env.cpus(),
+                env.cpuModel(), capitalize(env.layout().describe())));
+        md.append(String.format(Locale.ROOT, "%s; %s; %s. Median of %d run(s) of %d s, after a %d s warm-up per target;"
+                + " targets measured round-robin. Load average at start: %s, at end: %s.%n%n",
+                env.javaVersion(), env.nginxVersion(), env.wrkVersion(), settings.runs(), settings.duration().toSeconds(),
+                settings.warmup().toSeconds(), env.loadAverageAtStart(), Environment.loadAverage()));
+        if (!settings.gatewayJvmArgs().isEmpty()) {
+            md.append("Gateway JVM options: `").append(String.join(" ", settings.gatewayJvmArgs())).append("`.\n\n");
+        }
+
+        md.append("#### Side by side (same nginx backend returning a small JSON)\n\n");
+        md.append("| figure | direct call | nginx proxy | stock SCG | gateway |\n|---|---:|---:|---:|---:|\n");
+        row(md, "throughput, 64 connections (req/s)", t -> num(f.get("throughput_c64_rps." + t), 0));
+        row(md, "latency p50 / p99, 1 connection (ms)", t -> num(f.get("p50_c1_ms." + t), 2) + " / " + num(f.get("p99_c1_ms." + t), 2));
+        row(md, "latency p50 / p99, 64 connections (ms)", t -> num(f.get("p50_c64_ms." + t), 2) + " / " + num(f.get("p99_c64_ms." + t), 2));
+        row(md, "added p50 latency vs direct, 1 connection (ms)", t -> t.equals("direct") ? "-" : num(f.get("added_p50_c1_ms." + t), 2));
+        row(md, "CPU time per request, 64 connections (us, serving process)", t -> num(f.get("cpu_us_per_request_c64." + t), 1));
+        row(md, "peak RSS under load (MB)", t -> t.equals("direct") ? "-" : num(f.get("peak_rss_mb_c64." + t), 0));
+        row(md, "process start to first routed request (ms)", t -> t.equals("gateway") || t.equals("stock-scg")
+                ? num(f.get("start_to_first_routed_ms." + t), 0) : "-");
+        md.append('\n');
+
+        md.append("#### Ratios and the targets of issue 6\n\n| figure | measured | target | met |\n|---|---:|---:|---|\n");
+        for (Map<String, Object> t : targets()) {
+            md.append("| ").append(t.get("figure")).append(" | ").append(num(t.get("measured"), 2)).append(" | ")
+                    .append(t.get("target")).append(" | ").append(t.get("met") == null ? "not measured" : (Boolean) t.get("met") ? "yes" : "**no**")
+                    .append(" |\n");
+        }
+        md.append('\n');
+
+        md.append("#### Route-table scaling (64 connections, requests to the last-declared route)\n\n");
+        md.append("| routes | gateway (req/s) | gateway@N / gateway@1 | gateway peak RSS (MB) | stock SCG (req/s) | stock@N / stock@1 |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|\n");
+        for (int n : settings.routeCounts()) {
+            String gw = n == 1 ? "routes:gateway" : "routes:gateway@" + n;
+            String st = n == 1 ? "routes:stock-scg" : n == settings.stockScalingRoutes() ? "routes:stock-scg@" + n : null;
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s |%n", n, num(rps(gw), 0),
+                    num(ratio(gw, "routes:gateway"), 2), num(fig(gw, CaseResult::peakRssMb), 0),
+                    st == null ? "-" : num(rps(st), 0), st == null ? "-" : num(ratio(st, "routes:stock-scg"), 2)));
+        }
+        md.append('\n');
+
+        get(reloadCaseId()).ifPresent(r -> {
+            md.append(String.format(Locale.ROOT, "#### Hot reload (%,d routes, routes.yaml replaced every %d ms by an atomic rename, 64 connections)%n%n",
+                    r.routes(), settings.rewriteEvery().toMillis()));
+            md.append("| throughput (req/s) | vs the same table without reloads | failed requests | requests | rewrites | reloads applied | last table served |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---|\n");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %s | %s | %s |%n%n", num(r.throughput(), 0),
+                    num(f.get("reload.ratio_over_steady"), 2), r.totalFailed(), r.totalRequests(), f.get("reload.rewrites"),
+                    f.get("reload.reloads_applied"), reloadFinalTableServed == null ? "-" : reloadFinalTableServed ? "yes" : "**no**"));
+        });
+        return md.toString();
+    }
+
+    Map<String, Object> json() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("kind", settings.smoke() ? "smoke" : "full");
+        j.put("startedAt", startedAt.toString());
+        j.put("environment", env.toMap());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("runs", settings.runs());
+        s.put("warmupSeconds", settings.warmup().toSeconds());
+        s.put("durationSeconds", settings.duration().toSeconds());
+        s.put("highConcurrency", Settings.HIGH_CONCURRENCY);
+        s.put("routeCounts", settings.routeCounts());
+        s.put("rewriteEveryMs", settings.rewriteEvery().toMillis());
+        s.put("gatewayJvmArgs", settings.gatewayJvmArgs());
+        j.put("settings", s);
+        j.put("figures", figures());
+        j.put("targets", targets());
+        List<Map<String, Object>> cs = new ArrayList<>();
+        for (CaseResult c : cases.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", c.id());
+            m.put("target", c.target());
+            m.put("routes", c.routes());
+            m.put("connections", c.connections());
+            Map<String, Object> med = new LinkedHashMap<>();
+            med.put("throughputRps", c.throughput());
+            med.put("p50Ms", c.p50Millis());
+            med.put("p99Ms", c.p99Millis());
+            med.put("cpuMicrosPerRequest", c.cpuMicrosPerRequest());
+            med.put("peakRssMb", c.peakRssMb());
+            m.put("median", med);
+            m.put("failedRequests", c.totalFailed());
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (RunSample r : c.runs()) {
+                Map<String, Object> rm = new LinkedHashMap<>();
+                rm.put("requests", r.wrk().requests());
+                rm.put("durationMicros", r.wrk().durationMicros());
+                rm.put("throughputRps", r.wrk().throughput());
+                rm.put("p50Ms", r.wrk().p50Micros() / 1000);
+                rm.put("p90Ms", r.wrk().p90Micros() / 1000);
+                rm.put("p99Ms", r.wrk().p99Micros() / 1000);
+                rm.put("meanMs", r.wrk().meanMicros() / 1000);
+                rm.put("non2xx3xx", r.wrk().statusErrors());
+                rm.put("socketErrors", Map.of("connect", r.wrk().connectErrors(), "read", r.wrk().readErrors(),
+                        "write", r.wrk().writeErrors(), "timeout", r.wrk().timeouts()));
+                rm.put("cpuMicrosPerRequest", r.cpuMicrosPerRequest());
+                rm.put("peakRssMb", r.peakRssKb() / 1024.0);
+                if (c.id().startsWith("reload:")) {
+                    rm.put("rewrites", r.rewrites());
+                    rm.put("reloadsApplied", r.reloadsApplied());
+                }
+                runs.add(rm);
+            }
+            m.put("runs", runs);
+            cs.add(m);
+        }
+        j.put("cases", cs);
+        j.put("startToFirstRoutedRequestMs", startMillis);
+        return j;
+    }
+
+    private String reloadCaseId() {
+        return cases.keySet().stream().filter(k -> k.startsWith("reload:")).findFirst().orElse("reload:none");
+    }
+
+    private Map<String, Object> target(String figure, Object measured, String text, double bound, boolean atLeast) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("figure", figure);
+        m.put("measured", measured);
+        m.put("target", text);
+        Boolean met = null;
+        if (measured instanceof Number n && !Double.isNaN(n.doubleValue())) {
+            met = atLeast ? n.doubleValue() >= bound : n.doubleValue() <= bound;
+        }
+        m.put("met", met);
+        return m;
+    }
+
+    private void row(StringBuilder md, String label, java.util.function.Function<String, String> cell) {
+        md.append("| ").append(label);
+        for (String t : MAIN) {
+            md.append(" | ").append(cell.apply(t));
+        }
+        md.append(" |\n");
+    }
+
+    private Double addedLatency(String t) {
+        var proxy = get("c1:" + t);
+        var direct = get("c1:direct");
+        return proxy.isPresent() && direct.isPresent() ? proxy.get().p50Millis() - direct.get().p50Millis() : Double.NaN;
+    }
+
+    private double fig(String id, java.util.function.ToDoubleFunction<CaseResult> metric) {
+        return get(id).map(metric::applyAsDouble).orElse(Double.NaN);
+    }
+
+    private java.util.Optional<CaseResult> get(String id) {
+        return java.util.Optional.ofNullable(cases.get(id)).filter(c -> !c.runs().isEmpty());
+    }
+
+    private double rps(String id) {
+        return fig(id, CaseResult::throughput);
+    }
+
+    private double ratio(String a, String b) {
+        return rps(a) / rps(b);
+    }
+
+    private static double median(List<Double> values) {
+        return values == null ? Double.NaN : Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static String num(Object v, int decimals) {
+        if (v instanceof java.util.Optional<?> o) {
+            v = o.orElse(null);
+        }
+        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,." + decimals + "f", n.doubleValue());
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

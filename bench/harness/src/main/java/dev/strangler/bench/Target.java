@@ -1,0 +1,15 @@
+package dev.strangler.bench;
+
+import java.nio.file.Path;
+
+/**
+ * Something wrk is pointed at: the URL, the process that serves it (whose CPU and memory are sampled), and for
+ * the gateway the route the request must take, its routes.yaml and its management port.
+ */
+record Target(String id, String label, Server server, String url, String expectedRoute, int routes, Path routesFile,
+        int managementPort) {
+
+    static Target plain(String id, String label, Server server, String url, int routes) {
+        return new Target(id, label, server, url, null, routes, null, -1);
+    }
+}
