@@ -15,7 +15,7 @@ public final class ContractTargets implements ArgumentsProvider {
 
     /** Every app that must serve the orders contract; the whole suite runs against each of them. */
     static final List<OrdersContractTarget> ALL = List.of(
-            new LegacyMonolithTarget());
+            new LegacyMonolithTarget(), new OrdersServiceTarget());
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ContractTargets.class);
 

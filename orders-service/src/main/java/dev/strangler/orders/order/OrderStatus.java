@@ -1,0 +1,6 @@
+package dev.strangler.orders.order;
+
+public enum OrderStatus {
+    CREATED,
+    CANCELLED
+}
