@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -13,6 +14,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.strangler.gateway.observe.MigrationEndpoint;
 import dev.strangler.gateway.observe.MigrationStats;
+import dev.strangler.gateway.observe.TrafficObserver;
+import dev.strangler.gateway.resilience.ResilienceFilter;
+import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.observe.TableMetrics;
 import dev.strangler.gateway.routes.InvalidRoutesException;
 import dev.strangler.gateway.routes.ParseResult;
@@ -122,6 +126,21 @@ class GatewayConfiguration {
     @Bean
     ProblemErrorHandler problemErrorHandler() {
         return new ProblemErrorHandler();
+    }
+
+    @Bean
+    RouteBreakers routeBreakers(ReactiveResilience4JCircuitBreakerFactory factory) {
+        return new RouteBreakers(factory);
+    }
+
+    @Bean
+    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, StranglerProperties properties) {
+        return new ResilienceFilter(breakers, stats, meters, properties.responseTags());
+    }
+
+    @Bean
+    TrafficObserver trafficObserver(MigrationStats stats, MeterRegistry meters, StranglerProperties properties) {
+        return new TrafficObserver(stats, meters, properties.accessLog());
     }
 
     @Bean

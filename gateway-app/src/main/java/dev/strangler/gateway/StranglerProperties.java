@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param settleTime     how long a changed file must stay unchanged before it is loaded
  * @param responseTags   whether responses carry X-Strangler-Route and X-Strangler-Backend
  * @param trustedProxies CIDR ranges whose X-Forwarded-* headers are believed and appended to
+ * @param accessLog      whether each proxied request is logged on the {@code strangler.access} logger
  */
 @ConfigurationProperties(StranglerProperties.PREFIX)
 public record StranglerProperties(
@@ -20,7 +21,8 @@ public record StranglerProperties(
         Duration pollInterval,
         Duration settleTime,
         Boolean responseTags,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        Boolean accessLog) {
 
     public static final String PREFIX = "strangler";
 
@@ -30,5 +32,6 @@ public record StranglerProperties(
         settleTime = settleTime == null ? Duration.ofMillis(200) : settleTime;
         responseTags = responseTags == null || responseTags;
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        accessLog = accessLog == null || accessLog;
     }
 }

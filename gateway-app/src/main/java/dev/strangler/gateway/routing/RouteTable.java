@@ -31,7 +31,8 @@ public final class RouteTable {
         List<Entry> entries = new ArrayList<>();
         for (RouteSpec spec : source.routes()) {
             Backend target = spec.backend() == null ? legacy : source.backend(spec.backend());
-            CompiledRoute route = CompiledRoute.of(spec, legacy, target);
+            String fallback = spec.resilience().fallback();
+            CompiledRoute route = CompiledRoute.of(spec, legacy, target, fallback == null ? null : source.backend(fallback));
             byId.put(spec.id(), route);
             for (String path : spec.paths()) {
                 entries.add(new Entry(route, parse(path), entries.size()));

@@ -1,7 +1,5 @@
 package dev.strangler.gateway.web;
 
-import java.net.ConnectException;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,10 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * Turns every failure on the public port into problem+json. A connection that was refused provably
@@ -34,47 +29,33 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         String routeId = route == null ? "none" : route.getId();
-        Throwable cause = rootCause(ex);
-        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException) {
-            log.warn("event=backend.unavailable route={} method={} path={} error=\"{}\"", routeId,
-                    exchange.getRequest().getMethod(), exchange.getRequest().getPath(), cause.getMessage());
-            exchange.getResponse().getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-            return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "backend-unavailable", "Backend unavailable",
-                    "The backend for route '" + routeId + "' refused the connection; the request did not reach it. Retry later.");
-        }
-        if (cause instanceof TimeoutException || cause instanceof ReadTimeoutException
-                || (ex instanceof ResponseStatusException rse && rse.getStatusCode().value() == 504)) {
-            log.warn("event=backend.timeout route={} method={} path={}", routeId, exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath());
-            return Problems.write(exchange, HttpStatus.GATEWAY_TIMEOUT, "backend-timeout", "Backend timed out",
-                    "The backend for route '" + routeId + "' did not answer in time; the outcome of the request is unknown.");
-        }
-        if (cause instanceof PrematureCloseException) {
-            log.warn("event=backend.closed route={} method={} path={}", routeId, exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath());
-            return Problems.write(exchange, HttpStatus.BAD_GATEWAY, "backend-closed", "Backend closed the connection",
-                    "The backend for route '" + routeId + "' closed the connection before answering.");
-        }
-        if (ex instanceof ResponseStatusException rse) {
+        if (ex instanceof ResponseStatusException rse && rse.getStatusCode().value() != 504) {
             HttpStatus status = HttpStatus.resolve(rse.getStatusCode().value());
             status = status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status;
             return Problems.write(exchange, status, "http-" + status.value(), status.getReasonPhrase(),
                     rse.getReason() == null ? status.getReasonPhrase() : rse.getReason());
         }
-        log.error("event=gateway.error route={} method={} path={} error=\"{}\"", routeId, exchange.getRequest().getMethod(),
-                exchange.getRequest().getPath(), ex.toString(), ex);
-        return Problems.write(exchange, HttpStatus.BAD_GATEWAY, "gateway-error", "Gateway error",
-                "The gateway could not complete the request to route '" + routeId + "'.");
+        BackendFailure failure = BackendFailure.classify(ex);
+        log.warn("event=backend.failed failure={} route={} method={} path={} error=\"{}\"", failure.tag(), routeId,
+                exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.getMessage());
+        return switch (failure) {
+            case CIRCUIT_OPEN, REFUSED -> {
+                exchange.getResponse().getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+                yield Problems.write(exchange, failure.status(), "backend-unavailable", "Backend unavailable",
+                        "The backend for route '" + routeId + "' is unavailable"
+                                + (failure == BackendFailure.CIRCUIT_OPEN ? " (circuit open)" : " (connection refused)")
+                                + "; the request did not reach it. Retry later.");
+            }
+            case TIMEOUT -> Problems.write(exchange, failure.status(), "backend-timeout", "Backend timed out",
+                    "The backend for route '" + routeId + "' did not answer in time; the outcome of the request is unknown.");
+            case CLOSED -> Problems.write(exchange, failure.status(), "backend-closed", "Backend closed the connection",
+                    "The backend for route '" + routeId + "' closed the connection before answering; the outcome is unknown.");
+            default -> {
+                log.error("event=gateway.error route={} error=\"{}\"", routeId, ex.toString(), ex);
+                yield Problems.write(exchange, HttpStatus.BAD_GATEWAY, "gateway-error", "Gateway error",
+                        "The gateway could not complete the request to route '" + routeId + "'.");
+            }
+        };
     }
 
-    private static Throwable rootCause(Throwable ex) {
-        Throwable t = ex;
-        while (t.getCause() != null && t.getCause() != t) {
-            if (t instanceof ConnectException || t instanceof TimeoutException) {
-                return t;
-            }
-            t = t.getCause();
-        }
-        return t;
-    }
 }

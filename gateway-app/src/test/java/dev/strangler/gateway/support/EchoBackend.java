@@ -15,7 +15,7 @@ import reactor.netty.http.server.HttpServer;
 /**
  * A real HTTP backend on a random loopback port that answers with what it received, so tests can see
  * exactly which backend got the request, with which path and headers. {@code ?sleepMs=N} delays the
- * answer; {@code ?status=N} sets the status.
+ * answer; {@code ?status=N} sets the status. With {@code on=NAME}, only the backend of that name does either.
  */
 public final class EchoBackend implements AutoCloseable {
 
@@ -39,8 +39,10 @@ public final class EchoBackend implements AutoCloseable {
                 echo.put("headers", headers);
                 echo.put("body", body);
                 String query = req.uri().contains("?") ? req.uri().substring(req.uri().indexOf('?') + 1) : "";
-                long sleep = param(query, "sleepMs");
-                long status = param(query, "status");
+                String only = text(query, "on");
+                boolean applies = only == null || only.equals(name);
+                long sleep = applies ? param(query, "sleepMs") : 0;
+                long status = applies ? param(query, "status") : 0;
                 byte[] bytes;
                 try {
                     bytes = JSON.writeValueAsBytes(echo);
@@ -55,6 +57,15 @@ public final class EchoBackend implements AutoCloseable {
                         .sendByteArray(Mono.just(bytes)).then());
             });
         }).bindNow();
+    }
+
+    private static String text(String query, String name) {
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return pair.substring(name.length() + 1);
+            }
+        }
+        return null;
     }
 
     private static long param(String query, String name) {

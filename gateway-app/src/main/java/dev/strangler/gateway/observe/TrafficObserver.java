@@ -1,0 +1,105 @@
+package dev.strangler.gateway.observe;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.strangler.gateway.routing.MigrationRoutingFilter;
+import dev.strangler.gateway.routing.RoutingDecision;
+import dev.strangler.gateway.web.BackendFailure;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * Records every proxied request once it is complete: the {@code strangler.requests} timer (tagged route,
+ * backend, stage, outcome), the live route figures behind /actuator/migration, and one access log line
+ * with route, backend, status, latency and trace id.
+ */
+public final class TrafficObserver implements GlobalFilter, Ordered {
+
+    private static final Logger access = LoggerFactory.getLogger("strangler.access");
+
+    private final MigrationStats stats;
+    private final MeterRegistry meters;
+    private final boolean accessLog;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public TrafficObserver(MigrationStats stats, MeterRegistry meters, boolean accessLog) {
+        this.stats = stats;
+        this.meters = meters;
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        long start = System.nanoTime();
+        return chain.filter(exchange)
+                .doOnError(error -> record(exchange, start, BackendFailure.classify(error).status().value(), BackendFailure.classify(error).tag()))
+                .doFinally(signal -> {
+                    if (signal != SignalType.ON_ERROR) {
+                        HttpStatusCode status = exchange.getResponse().getStatusCode();
+                        int code = status == null ? 200 : status.value();
+                        record(exchange, start, signal == SignalType.CANCEL ? 499 : code, null);
+                    }
+                });
+    }
+
+    private void record(ServerWebExchange exchange, long start, int status, String failure) {
+        RoutingDecision decision = RoutingDecision.of(exchange);
+        if (decision == null) {
+            return;
+        }
+        long nanos = System.nanoTime() - start;
+        String route = decision.route().id();
+        String backend = decision.backend().name();
+        String stage = decision.route().stage().name();
+        boolean fellBack = exchange.getResponse().getHeaders().containsKey(dev.strangler.gateway.resilience.ResilienceFilter.FALLBACK_HEADER);
+        String outcome = fellBack ? "FALLBACK" : status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR" : "SUCCESS";
+        stats.route(route).served(backend, status >= 500);
+        timer(route, backend, stage, outcome).record(nanos, TimeUnit.NANOSECONDS);
+        if (accessLog) {
+            access.info("event=request route={} backend={} stage={} method={} path={} status={} latencyMs={} traceId={}{}", route,
+                    backend, stage, exchange.getRequest().getMethod(), exchange.getRequest().getPath().value(), status,
+                    String.format("%.1f", nanos / 1_000_000.0), traceId(exchange), failure == null ? "" : " failure=" + failure);
+        }
+    }
+
+    private Timer timer(String route, String backend, String stage, String outcome) {
+        String key = route + '|' + backend + '|' + stage + '|' + outcome;
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder("strangler.requests")
+                    .description("Requests proxied by the strangler gateway")
+                    .tags("route", route, "backend", backend, "stage", stage, "outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(meters));
+        }
+        return timer;
+    }
+
+    private static String traceId(ServerWebExchange exchange) {
+        return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+                .map(context -> {
+                    TracingObservationHandler.TracingContext tracing = context.get(TracingObservationHandler.TracingContext.class);
+                    return tracing == null || tracing.getSpan() == null ? null : tracing.getSpan().context().traceId();
+                })
+                .orElse("-");
+    }
+
+    @Override
+    public int getOrder() {
+        return MigrationRoutingFilter.ORDER + 5;
+    }
+}

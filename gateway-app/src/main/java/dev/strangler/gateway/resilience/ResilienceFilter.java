@@ -1,0 +1,121 @@
+package dev.strangler.gateway.resilience;
+
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.strangler.gateway.observe.MigrationStats;
+import dev.strangler.gateway.routes.Resilience;
+import dev.strangler.gateway.routing.MigrationRoutingFilter;
+import dev.strangler.gateway.routing.RoutingDecision;
+import dev.strangler.gateway.routing.TargetUrlFilter;
+import dev.strangler.gateway.web.BackendFailure;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * Per-route protection of calls to the new service: retries and fallback for safe methods, and a circuit
+ * breaker. Writes are never retried and never fall back to another backend, because that could split an
+ * order between the old and the new system; they fail with 503 when the backend was provably never
+ * reached (refused, circuit open), and 504 when the outcome is unknown.
+ * Runs just before Spring Cloud Gateway's routing filter, so each attempt re-runs only the backend call;
+ * the response body is written by NettyWriteResponseFilter after the last attempt.
+ */
+public final class ResilienceFilter implements GlobalFilter, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(ResilienceFilter.class);
+    static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    public static final String FALLBACK_HEADER = "X-Strangler-Fallback";
+
+    private final RouteBreakers breakers;
+    private final MigrationStats stats;
+    private final MeterRegistry meters;
+    private final boolean tagResponses;
+
+    public ResilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, boolean tagResponses) {
+        this.breakers = breakers;
+        this.stats = stats;
+        this.meters = meters;
+        this.tagResponses = tagResponses;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        RoutingDecision decision = RoutingDecision.of(exchange);
+        if (decision == null || decision.route().spec() == null) {
+            return chain.filter(exchange);
+        }
+        Resilience resilience = decision.route().spec().resilience();
+        boolean safe = SAFE.contains(exchange.getRequest().getMethod());
+        int retries = safe ? resilience.retries() : 0;
+        Mono<Void> call = Mono.defer(() -> attempt(exchange, chain));
+        if (retries > 0) {
+            call = call.retryWhen(Retry.max(retries).filter(e -> retryable(e))
+                    .doBeforeRetry(signal -> ServerWebExchangeUtils.reset(exchange)));
+        }
+        if (!decision.toNewService()) {
+            // Legacy keeps its behaviour; a 5xx from it passes through as it is.
+            return call.onErrorResume(BackendFailure.UpstreamServerError.class, e -> Mono.empty());
+        }
+        String backend = decision.backend().name();
+        return breakers.breaker(decision.route().id(), backend, resilience.circuitBreaker())
+                .run(call, error -> recover(exchange, chain, decision, safe, error));
+    }
+
+    private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain) {
+        return chain.filter(exchange).then(Mono.defer(() -> {
+            HttpStatusCode status = exchange.getResponse().getStatusCode();
+            return status != null && status.is5xxServerError() ? Mono.error(new BackendFailure.UpstreamServerError(status.value()))
+                    : Mono.empty();
+        }));
+    }
+
+    private static boolean retryable(Throwable e) {
+        BackendFailure failure = BackendFailure.classify(e);
+        return failure != BackendFailure.CIRCUIT_OPEN && failure != BackendFailure.OTHER;
+    }
+
+    private Mono<Void> recover(ServerWebExchange exchange, GatewayFilterChain chain, RoutingDecision decision, boolean safe, Throwable error) {
+        BackendFailure failure = BackendFailure.classify(error);
+        if (safe && decision.route().fallback() != null) {
+            return fallBack(exchange, chain, decision, failure);
+        }
+        if (failure == BackendFailure.SERVER_ERROR) {
+            // The backend answered; its answer goes to the client unchanged.
+            return Mono.empty();
+        }
+        return Mono.error(error);
+    }
+
+    private Mono<Void> fallBack(ServerWebExchange exchange, GatewayFilterChain chain, RoutingDecision decision, BackendFailure failure) {
+        RoutingDecision fallbackDecision = decision.withBackend(decision.route().fallback());
+        ServerWebExchangeUtils.reset(exchange);
+        exchange.getAttributes().put(RoutingDecision.ATTRIBUTE, fallbackDecision);
+        TargetUrlFilter.point(exchange, fallbackDecision);
+        if (tagResponses) {
+            exchange.getResponse().getHeaders().set(MigrationRoutingFilter.BACKEND_HEADER, fallbackDecision.backend().name());
+            exchange.getResponse().getHeaders().set(FALLBACK_HEADER, failure.tag());
+        }
+        String routeId = decision.route().id();
+        stats.route(routeId).fellBack();
+        meters.counter("strangler.fallbacks", "route", routeId, "from", decision.backend().name(), "to",
+                fallbackDecision.backend().name(), "reason", failure.tag()).increment();
+        log.info("event=fallback route={} from={} to={} reason={} method={} path={}", routeId, decision.backend().name(),
+                fallbackDecision.backend().name(), failure.tag(), exchange.getRequest().getMethod(), exchange.getRequest().getPath());
+        return chain.filter(exchange);
+    }
+
+    @Override
+    public int getOrder() {
+        return TargetUrlFilter.ORDER + 100;
+    }
+}

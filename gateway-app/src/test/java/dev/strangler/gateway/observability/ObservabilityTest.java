@@ -1,0 +1,93 @@
+package dev.strangler.gateway.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Http;
+
+@AutoConfigureObservability
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0", "management.tracing.sampling.probability=1.0" })
+class ObservabilityTest {
+
+    static final GatewayFixture fixture = new GatewayFixture();
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @DynamicPropertySource
+    static void routes(DynamicPropertyRegistry registry) {
+        fixture.routes.write(fixture.header() + """
+                routes:
+                  - id: orders-api
+                    paths: [/api/orders/**]
+                    backend: orders
+                    stage: migrated
+                  - id: to-down
+                    paths: [/down/**]
+                    backend: down
+                    stage: migrated
+                    fallback: legacy
+                """);
+        registry.add("strangler.routes-file", () -> fixture.routes.path().toString());
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        fixture.legacy.close();
+        fixture.orders.close();
+    }
+
+    @Test
+    void w3cTraceparentReachesTheBackend() {
+        var headers = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/1"));
+        assertThat(headers.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+    }
+
+    @Test
+    void requestsAndFallbacksAreMetricsTaggedWithRouteBackendStageAndOutcome() {
+        Http.get("http://127.0.0.1:" + port + "/api/orders/1");
+        Http.get("http://127.0.0.1:" + port + "/down/1");
+        String metrics = Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("strangler_requests_seconds_count\\{backend=\"orders\",outcome=\"SUCCESS\",route=\"orders-api\",stage=\"migrated\"} [1-9]");
+        assertThat(metrics).containsPattern("strangler_requests_seconds_count\\{backend=\"legacy\",outcome=\"FALLBACK\",route=\"to-down\",stage=\"migrated\"} [1-9]");
+        assertThat(metrics).contains("strangler_requests_seconds_bucket{");
+        assertThat(metrics).containsPattern("strangler_fallbacks_total\\{from=\"down\",reason=\"refused\",route=\"to-down\",to=\"legacy\"} [1-9]");
+    }
+
+    @Test
+    void accessLogLineCarriesRouteBackendStatusLatencyAndTraceId(CapturedOutput output) {
+        String traceparent = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/77")).get("traceparent");
+        String traceId = traceparent.split("-")[1];
+        assertThat(output.getOut()).containsPattern("event=request route=orders-api backend=orders stage=migrated method=GET "
+                + "path=/api/orders/77 status=200 latencyMs=[0-9.]+ traceId=" + traceId);
+    }
+
+    @Test
+    void migrationEndpointShowsLiveShareAndFallbacksPerRoute() {
+        for (int i = 0; i < 3; i++) {
+            Http.get("http://127.0.0.1:" + port + "/down/" + i);
+        }
+        String body = Http.get("http://127.0.0.1:" + managementPort + "/actuator/migration").body();
+        assertThat(body).contains("\"id\":\"to-down\"");
+        assertThat(body).containsPattern("\"id\":\"to-down\".*?\"live\":\\{\"requestsLastMinute\":[1-9]\\d*,\"sharePercentByBackend\":\\{\"legacy\":100.0}");
+        assertThat(body).containsPattern("\"id\":\"to-down\".*?\"fallbacks\":[3-9]");
+        assertThat(body).contains("\"advice\":{\"verdict\":");
+    }
+}
