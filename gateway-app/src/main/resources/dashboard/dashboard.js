@@ -12,7 +12,10 @@
   const parity = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   // Route ids whose mismatch list the reader has opened; a refresh re-renders the table and must keep them open.
-  const openSamples = new Set();
+  // A link ending in #<route id> opens that route's list and scrolls to it, so a mismatch can be shared.
+  const linked = decodeURIComponent(window.location.hash.substring(1));
+  const openSamples = new Set(linked ? [linked] : []);
+  let scrollPending = Boolean(linked);
   let lastUpdate = null;
 
   const byId = (id) => document.getElementById(id);
@@ -310,6 +313,10 @@
           parityCell(route), adviceCell(route)),
         samplesRow(route));
       table.append(body);
+      if (scrollPending && route.id === linked) {
+        scrollPending = false;
+        body.scrollIntoView({ block: 'nearest' });
+      }
     }
   }
 

@@ -226,6 +226,17 @@ class DashboardChromiumTest {
     }
 
     @Test
+    void linkToARouteOpensItsMismatchSamples() throws IOException {
+        assertThat(page.routeHtml("catalog-shadow")).doesNotContainPattern("<details[^>]*\\sopen");
+        RenderedDashboard linked = new RenderedDashboard(HeadlessChromium.dumpDom(dashboardUrl() + "#catalog-shadow"));
+        assertThat(linked.routeHtml("catalog-shadow")).containsPattern("<details[^>]*\\sopen");
+        Path png = Path.of("target", "dashboard-chromium-mismatches.png");
+        Files.deleteIfExists(png);
+        HeadlessChromium.screenshot(dashboardUrl() + "#catalog-shadow", png, 1280, 1400);
+        assertThat(png).isNotEmptyFile();
+    }
+
+    @Test
     void textFromTheGatewayIsShownAsTextNeverAsMarkup() {
         assertThat(page.dom()).doesNotContain("<img").contains("&lt;img src=x onerror=alert(1)&gt;");
         assertThat(page.textOf("source")).isEqualTo(routes.path().toString());
