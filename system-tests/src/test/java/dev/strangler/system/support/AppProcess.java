@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * An app module's jar running as a real {@code java -jar} process on free loopback ports.
  *
  * <p>{@link #start} gives the app an empty working directory ({@code target/app-work/<name>}), so relative data paths
- * start fresh, and writes its output to {@code target/app-logs/<name>.log}. It returns once the health check answers
+ * start fresh, runs a copy of the jar taken at start, and writes its output to {@code target/app-logs/<name>.log}. It returns once the health check answers
  * 200, or throws {@link AppStartException} with the tail of the log. {@link #restart} keeps ports and working
  * directory. {@link #close} stops the process gracefully (SIGTERM), forcibly after 30 s. It is a JUnit
  * {@code CloseableResource}, so an instance put in an extension store stops when the store is closed.
@@ -40,16 +40,18 @@ public final class AppProcess implements AutoCloseable, ExtensionContext.Store.C
     private final Map<String, Integer> ports;
     private final Path workDir;
     private final Path logFile;
+    private final Path jar;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private Thread killOnJvmExit;
     private boolean launchedBefore;
 
-    private AppProcess(AppSpec spec, Map<String, Integer> ports, Path workDir, Path logFile) {
+    private AppProcess(AppSpec spec, Map<String, Integer> ports, Path workDir, Path logFile, Path jar) {
         this.spec = spec;
         this.ports = ports;
         this.workDir = workDir;
         this.logFile = logFile;
+        this.jar = jar;
     }
 
     public static AppProcess start(AppSpec spec) {
@@ -58,7 +60,8 @@ public final class AppProcess implements AutoCloseable, ExtensionContext.Store.C
         Path workDir = Repo.target("app-work", spec.name());
         Path logFile = Repo.target("app-logs", spec.name() + ".log");
         deleteRecursively(workDir);
-        AppProcess app = new AppProcess(spec, ports, workDir, logFile);
+        Path jar = copyJar(spec, workDir);
+        AppProcess app = new AppProcess(spec, ports, workDir, logFile, jar);
         app.launch();
         return app;
     }
@@ -153,7 +156,7 @@ public final class AppProcess implements AutoCloseable, ExtensionContext.Store.C
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(spec.jvmArgs());
         command.add("-jar");
-        command.add(Repo.appJar(spec.module()).toString());
+        command.add(jar.toString());
         ports.forEach((property, port) -> command.add("--" + property + "=" + port));
         command.addAll(spec.args());
         try {
@@ -221,6 +224,20 @@ public final class AppProcess implements AutoCloseable, ExtensionContext.Store.C
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs a private copy of the jar: a Spring Boot jar loads classes lazily from its file, so a running app whose
+     * jar is rebuilt underneath it (another build in the same checkout) fails with NoClassDefFoundError.
+     */
+    private static Path copyJar(AppSpec spec, Path workDir) {
+        Path copy = workDir.resolve(".app").resolve(spec.module() + ".jar");
+        try {
+            Files.createDirectories(copy.getParent());
+            return Files.copy(Repo.appJar(spec.module()), copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the jar of " + spec.module(), e);
         }
     }
 
