@@ -1,6 +1,7 @@
 package dev.strangler.legacy.orders;
 
 import java.net.URI;
+import java.util.Optional;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -17,6 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping(path = "/api/orders", produces = MediaType.APPLICATION_JSON_VALUE)
 class OrderController {
+
+    /** Set by the gateway on a shadow copy of a request: validate and answer, but persist and publish nothing. */
+    static final String SHADOW_HEADER = "X-Strangler-Shadow";
 
     private final OrderService orders;
 
@@ -38,16 +42,22 @@ class OrderController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Order> create(@RequestBody CreateOrderRequest request,
-                                 @RequestHeader(name = IdempotencyKey.HEADER, required = false) String idempotencyKey) {
+                                 @RequestHeader(name = IdempotencyKey.HEADER, required = false) String idempotencyKey,
+                                 @RequestHeader(name = SHADOW_HEADER, required = false) String shadow) {
         OrderDraft draft = OrderDraft.from(request);
-        CreateOutcome outcome = orders.create(draft, IdempotencyKey.fromHeader(idempotencyKey));
+        Optional<IdempotencyKey> key = IdempotencyKey.fromHeader(idempotencyKey);
+        CreateOutcome outcome = isShadow(shadow) ? orders.dryRunCreate(draft, key) : orders.create(draft, key);
         return ResponseEntity.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/orders/" + outcome.order().id()))
                 .body(outcome.order());
     }
 
     @PostMapping("/{id}/cancel")
-    Order cancel(@PathVariable long id) {
-        return orders.cancel(id);
+    Order cancel(@PathVariable long id, @RequestHeader(name = SHADOW_HEADER, required = false) String shadow) {
+        return isShadow(shadow) ? orders.dryRunCancel(id) : orders.cancel(id);
+    }
+
+    private static boolean isShadow(String header) {
+        return "true".equalsIgnoreCase(header);
     }
 }

@@ -65,6 +65,12 @@ public class OrderRepository {
         return withItems(statement.query(OrderRepository::orderRow).list());
     }
 
+    /** Up to {@code limit} orders with ids above {@code afterId}, ascending: keyset paging for sync and backfill. */
+    public List<Order> findAfterId(long afterId, int limit) {
+        return withItems(jdbc.sql("SELECT " + ORDER_COLUMNS + " FROM orders WHERE id > ? ORDER BY id LIMIT ?")
+                .params(afterId, limit).query(OrderRepository::orderRow).list());
+    }
+
     public long count(Long customerId) {
         if (customerId == null) {
             return jdbc.sql("SELECT COUNT(*) FROM orders").query(Long.class).single();

@@ -31,15 +31,40 @@ public class OrderService {
     private final OrderIds ids;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final List<OrderChangeListener> listeners;
 
     OrderService(OrderRepository orders, IdempotencyRepository idempotency, CatalogRepository catalog, OrderIds ids,
-                 TransactionTemplate transaction, Clock clock) {
+                 TransactionTemplate transaction, Clock clock, List<OrderChangeListener> listeners) {
         this.orders = orders;
         this.idempotency = idempotency;
         this.catalog = catalog;
         this.ids = ids;
         this.transaction = transaction;
         this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * A dry run (a shadow copy of a request, marked by the gateway) does all the work of a real create, including
+     * validation and idempotency checks, then rolls the transaction back, so nothing is stored or published.
+     */
+    public CreateOutcome dryRunCreate(OrderDraft draft, Optional<IdempotencyKey> key) {
+        CreateOutcome outcome = transaction.execute(status -> {
+            status.setRollbackOnly();
+            return createOrReplay(draft, key, draft.fingerprint());
+        });
+        log.info("event=order_create_dry_run customerId={} created={}", draft.customerId(), outcome.created());
+        return outcome;
+    }
+
+    /** A dry run of {@link #cancel}: checks and answers as a cancel would, then rolls back. */
+    public Order dryRunCancel(long id) {
+        Order cancelled = transaction.execute(status -> {
+            status.setRollbackOnly();
+            return cancelInTransaction(id);
+        });
+        log.info("event=order_cancel_dry_run orderId={}", id);
+        return cancelled;
     }
 
     public CreateOutcome create(OrderDraft draft, Optional<IdempotencyKey> key) {
@@ -71,15 +96,19 @@ public class OrderService {
     }
 
     public Order cancel(long id) {
-        Order cancelled = transaction.execute(status -> {
-            if (!orders.cancel(id)) {
-                Order existing = get(id);
-                throw new ApiException(ProblemType.ORDER_ALREADY_CANCELLED,
-                        "Order %d is already %s".formatted(id, existing.status()));
-            }
-            return get(id);
-        });
+        Order cancelled = transaction.execute(status -> cancelInTransaction(id));
         log.info("event=order_cancelled orderId={} version={}", id, cancelled.version());
+        return cancelled;
+    }
+
+    private Order cancelInTransaction(long id) {
+        if (!orders.cancel(id)) {
+            Order existing = get(id);
+            throw new ApiException(ProblemType.ORDER_ALREADY_CANCELLED,
+                    "Order %d is already %s".formatted(id, existing.status()));
+        }
+        Order cancelled = get(id);
+        listeners.forEach(listener -> listener.orderChanged(cancelled));
         return cancelled;
     }
 
@@ -104,6 +133,7 @@ public class OrderService {
         }
         Order order = place(draft, clock.instant());
         key.ifPresent(k -> idempotency.insert(k, fingerprint, order.id(), order.createdAt()));
+        listeners.forEach(listener -> listener.orderChanged(order));
         return new CreateOutcome(order, true);
     }
 

@@ -1,0 +1,130 @@
+package dev.strangler.orders.admin;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import dev.strangler.orders.config.OrdersProperties;
+import dev.strangler.orders.legacy.LegacyClient;
+import dev.strangler.orders.legacy.LegacyPage;
+import dev.strangler.orders.order.Order;
+import dev.strangler.orders.order.OrderSource;
+import dev.strangler.orders.state.DaprState;
+import dev.strangler.orders.state.OrderIndex;
+import dev.strangler.orders.state.OrderStore;
+import dev.strangler.orders.state.Versioned;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Copies every monolith order into the state store: keyset pages by ascending id through Dapr service invocation,
+ * each order written with {@code saveState} (no outbox event) only if absent, so it never overwrites a newer
+ * version that sync already brought. Progress is saved in {@code indexstore} after every page; a run that stopped
+ * resumes where it was. One run at a time per instance, in the background.
+ */
+@Component
+class Backfill implements DisposableBean {
+
+    static final String PROGRESS_KEY = "backfill-progress";
+    private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+
+    private final LegacyClient legacy;
+    private final OrderStore store;
+    private final OrderIndex index;
+    private final DaprState state;
+    private final Clock clock;
+    private final OrdersProperties properties;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "backfill");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running;
+
+    Backfill(LegacyClient legacy, OrderStore store, OrderIndex index, DaprState state, Clock clock, OrdersProperties properties) {
+        this.legacy = legacy;
+        this.store = store;
+        this.index = index;
+        this.state = state;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    BackfillProgress progress() {
+        return state.get(properties.indexStore(), PROGRESS_KEY, BackfillProgress.class).map(Versioned::value)
+                .orElse(BackfillProgress.idle());
+    }
+
+    /**
+     * Starts a run unless one is running here. An unfinished earlier run (RUNNING or FAILED) is resumed after its
+     * last page; a finished one, or {@code fromStart}, starts again from the first order.
+     */
+    synchronized BackfillProgress start(boolean fromStart) {
+        BackfillProgress previous = progress();
+        if (running) {
+            return previous;
+        }
+        boolean resume = !fromStart && (previous.state().equals(BackfillProgress.RUNNING) || previous.state().equals(BackfillProgress.FAILED));
+        BackfillProgress first = resume
+                ? new BackfillProgress(BackfillProgress.RUNNING, previous.afterId(), previous.pages(), previous.copied(),
+                        previous.alreadyPresent(), previous.startedAt(), clock.instant(), null)
+                : new BackfillProgress(BackfillProgress.RUNNING, 0, 0, 0, 0, clock.instant(), clock.instant(), null);
+        save(first);
+        running = true;
+        log.info("event=backfill_started resume={} afterId={}", resume, first.afterId());
+        runner.execute(() -> run(first));
+        return first;
+    }
+
+    private void run(BackfillProgress start) {
+        BackfillProgress progress = start;
+        try {
+            while (true) {
+                LegacyPage page = legacy.page(progress.afterId(), properties.syncPageSize());
+                long copied = 0;
+                for (Order order : page.orders()) {
+                    if (store.insertIfAbsent(order, OrderSource.LEGACY_MONOLITH)) {
+                        copied++;
+                    }
+                }
+                index.add(page.orders());
+                long lastId = page.orders().isEmpty() ? progress.afterId() : page.orders().get(page.orders().size() - 1).id();
+                progress = progress.page(lastId, copied, page.orders().size() - copied, clock.instant());
+                save(progress);
+                log.info("event=backfill_page afterId={} orders={} copied={} totalCopied={}", lastId, page.orders().size(),
+                        copied, progress.copied());
+                if (page.nextAfterId() == null) {
+                    break;
+                }
+            }
+            progress = progress.finished(clock.instant());
+            save(progress);
+            log.info("event=backfill_completed pages={} copied={} alreadyPresent={}", progress.pages(), progress.copied(),
+                    progress.alreadyPresent());
+        } catch (RuntimeException e) {
+            log.warn("event=backfill_failed afterId={} cause=\"{}\"", progress.afterId(), e.getMessage());
+            try {
+                save(progress.failed(e.getMessage(), clock.instant()));
+            } catch (RuntimeException alsoUnavailable) {
+                log.warn("event=backfill_progress_not_saved cause=\"{}\"", alsoUnavailable.getMessage());
+            }
+        } finally {
+            running = false;
+        }
+    }
+
+    private void save(BackfillProgress progress) {
+        // Last write wins: only the single running backfill of this instance writes its progress.
+        state.get(properties.indexStore(), PROGRESS_KEY, BackfillProgress.class).ifPresentOrElse(
+                current -> state.replace(properties.indexStore(), PROGRESS_KEY, progress, current.etag()),
+                () -> state.insertIfAbsent(properties.indexStore(), PROGRESS_KEY, progress));
+    }
+
+    @Override
+    public void destroy() {
+        runner.shutdownNow();
+    }
+}
