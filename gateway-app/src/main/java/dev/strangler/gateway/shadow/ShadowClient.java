@@ -59,7 +59,7 @@ final class ShadowClient implements AutoCloseable {
                         }))
                 .next()
                 .timeout(timeout)
-                .onErrorMap(e -> !(e instanceof NotCompared), ShadowClient::classify);
+                .onErrorMap(e -> !(e instanceof NotCompared), this::classify);
     }
 
     private static void appendWithinLimit(CappedBytes bytes, byte[] chunk) {
@@ -69,20 +69,13 @@ final class ShadowClient implements AutoCloseable {
         }
     }
 
-    private static NotCompared classify(Throwable e) {
-        String reason;
+    private NotCompared classify(Throwable e) {
         if (e instanceof TimeoutException) {
-            reason = "timeout";
+            return new NotCompared(NotCompared.Outcome.FAILED, "timeout", new TimeoutException("no complete answer within " + timeout));
         }
-        else if (e instanceof ConnectException || e instanceof io.netty.channel.ConnectTimeoutException) {
-            reason = "connect-failed";
-        }
-        else if (e instanceof PrematureCloseException) {
-            reason = "connection-closed";
-        }
-        else {
-            reason = "error";
-        }
+        String reason = e instanceof ConnectException || e instanceof io.netty.channel.ConnectTimeoutException ? "connect-failed"
+                : e instanceof PrematureCloseException ? "connection-closed"
+                : "error";
         return new NotCompared(NotCompared.Outcome.FAILED, reason, e);
     }
 

@@ -1,6 +1,7 @@
 package dev.strangler.gateway.shadow;
 
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -34,6 +35,7 @@ class ShadowConfiguration {
     ShadowFilter shadowFilter(ShadowClient client, ShadowProperties properties, StranglerProperties strangler, MigrationStats stats,
             MeterRegistry meters, Scheduler shadowComparisons) {
         ShadowRequestHeaders headers = new ShadowRequestHeaders(new ForwardedHeadersPolicy(strangler.trustedProxies()));
-        return new ShadowFilter(client, headers, new ShadowRecorder(stats, meters), properties, shadowComparisons, Clock.systemUTC());
+        ShadowRecorder recorder = new ShadowRecorder(stats, meters, new LogThrottle(TimeUnit.SECONDS.toNanos(1), System::nanoTime));
+        return new ShadowFilter(client, headers, recorder, properties, shadowComparisons, Clock.systemUTC());
     }
 }

@@ -68,8 +68,9 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
         ServerHttpRequest request = exchange.getRequest();
         RequestPath path = exchange.getAttribute(RequestPath.ATTRIBUTE);
         SampledRequest sampled = new SampledRequest(decision.route().id(), decision.shadowTarget().name(), request.getMethod().name(), path.raw());
-        if (request.getHeaders().getUpgrade() != null) {
-            // A protocol switch (WebSocket) cannot be replayed as a plain request.
+        String upgrade = request.getHeaders().getUpgrade();
+        if (upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+            // A WebSocket session cannot be replayed as a plain request. (An h2c upgrade offer is harmless: it is not copied.)
             return chain.filter(exchange);
         }
         long contentLength = request.getHeaders().getContentLength();

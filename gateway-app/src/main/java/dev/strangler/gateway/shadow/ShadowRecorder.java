@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Where every sampled request ends up: compared (matched or mismatched), dropped or failed. Each outcome goes to the
  * route's live figures (the migration endpoint and dashboard), to a Micrometer counter tagged with the route, and,
- * except a match, to the log.
+ * except a match, to the log (at most one line per route, outcome and second; {@code suppressed} says how many were
+ * left out since the previous line).
  */
 final class ShadowRecorder {
 
@@ -19,10 +20,12 @@ final class ShadowRecorder {
 
     private final MigrationStats stats;
     private final MeterRegistry meters;
+    private final LogThrottle throttle;
 
-    ShadowRecorder(MigrationStats stats, MeterRegistry meters) {
+    ShadowRecorder(MigrationStats stats, MeterRegistry meters, LogThrottle throttle) {
         this.stats = stats;
         this.meters = meters;
+        this.throttle = throttle;
     }
 
     void matched(String route) {
@@ -35,9 +38,12 @@ final class ShadowRecorder {
         compared(request.route());
         counter("strangler.shadow.mismatched", "Compared shadow copies whose answer differed from the primary's", request.route())
                 .increment();
-        log.info("event=shadow.mismatch route={} backend={} method={} path={} primaryStatus={} shadowStatus={} differences={} first={}",
-                request.route(), request.backend(), request.method(), request.path(), sample.primaryStatus(), sample.shadowStatus(),
-                sample.differences().size(), sample.differences().get(0).where());
+        long suppressed = throttle.admit(request.route() + " mismatch");
+        if (suppressed >= 0) {
+            log.info("event=shadow.mismatch route={} backend={} method={} path={} primaryStatus={} shadowStatus={} differences={} "
+                    + "first={} suppressed={}", request.route(), request.backend(), request.method(), request.path(), sample.primaryStatus(),
+                    sample.shadowStatus(), sample.differences().size(), sample.differences().get(0).where(), suppressed);
+        }
     }
 
     void notCompared(SampledRequest request, NotCompared why) {
@@ -45,14 +51,20 @@ final class ShadowRecorder {
             case DROPPED -> {
                 stats.route(request.route()).shadowDropped();
                 counter("strangler.shadow.dropped", "Sampled requests not copied to the shadow backend", request.route()).increment();
-                log.warn("event=shadow.dropped route={} backend={} method={} path={} reason={}", request.route(), request.backend(),
-                        request.method(), request.path(), why.reason());
+                long suppressed = throttle.admit(request.route() + " dropped " + why.reason());
+                if (suppressed >= 0) {
+                    log.warn("event=shadow.dropped route={} backend={} method={} path={} reason={} suppressed={}", request.route(),
+                            request.backend(), request.method(), request.path(), why.reason(), suppressed);
+                }
             }
             case FAILED -> {
                 stats.route(request.route()).shadowFailed();
                 counter("strangler.shadow.failed", "Shadow copies sent but not compared", request.route()).increment();
-                log.warn("event=shadow.failed route={} backend={} method={} path={} reason={} error=\"{}\"", request.route(),
-                        request.backend(), request.method(), request.path(), why.reason(), cause(why));
+                long suppressed = throttle.admit(request.route() + " failed " + why.reason());
+                if (suppressed >= 0) {
+                    log.warn("event=shadow.failed route={} backend={} method={} path={} reason={} error=\"{}\" suppressed={}",
+                            request.route(), request.backend(), request.method(), request.path(), why.reason(), cause(why), suppressed);
+                }
             }
             case SKIPPED -> log.debug("event=shadow.skipped route={} backend={} method={} path={} reason={}", request.route(),
                     request.backend(), request.method(), request.path(), why.reason());
