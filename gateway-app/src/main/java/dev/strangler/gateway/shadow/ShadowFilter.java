@@ -3,6 +3,7 @@ package dev.strangler.gateway.shadow;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -67,9 +68,10 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
         }
         ServerHttpRequest request = exchange.getRequest();
         RequestPath path = exchange.getAttribute(RequestPath.ATTRIBUTE);
-        SampledRequest sampled = new SampledRequest(decision.route().id(), decision.shadowTarget().name(), request.getMethod().name(), path.raw());
+        Backend shadowTarget = decision.shadowTarget();
+        SampledRequest sampled = new SampledRequest(decision.route().id(), shadowTarget.name(), request.getMethod().name(), path.raw());
         String upgrade = request.getHeaders().getUpgrade();
-        if (upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+        if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
             // A WebSocket session cannot be replayed as a plain request. (An h2c upgrade offer is harmless: it is not copied.)
             return chain.filter(exchange);
         }
@@ -79,11 +81,18 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
             recorder.notCompared(sampled, new NotCompared(NotCompared.Outcome.DROPPED, "request-body-too-large"));
             return chain.filter(exchange);
         }
+        URI target;
+        try {
+            target = target(decision, path, shadowTarget, request.getURI().getRawQuery());
+        }
+        catch (IllegalArgumentException e) {
+            recorder.notCompared(sampled, new NotCompared(NotCompared.Outcome.FAILED, "invalid-target-url", e));
+            return chain.filter(exchange);
+        }
         if (!permits.tryAcquire()) {
             recorder.notCompared(sampled, new NotCompared(NotCompared.Outcome.DROPPED, "max-in-flight"));
             return chain.filter(exchange);
         }
-        URI target = target(decision, path, decision.shadowTarget(), request.getURI().getRawQuery());
         ShadowCopy copy = new ShadowCopy(client, body -> new ShadowRequest(request.getMethod(), target, headers.of(exchange, body), body));
         compareWhenAnswered(copy, sampled, stage.shadow().compare());
         ResponseTee response = new ResponseTee(exchange.getResponse(), maxResponseBody);

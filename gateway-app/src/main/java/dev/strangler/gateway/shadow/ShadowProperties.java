@@ -3,6 +3,7 @@ package dev.strangler.gateway.shadow;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -20,22 +21,18 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties(ShadowProperties.PREFIX)
 public record ShadowProperties(
-        Integer maxInFlight,
-        Duration timeout,
-        Duration connectTimeout,
-        DataSize maxRequestBody,
-        DataSize maxResponseBody,
-        Integer ioThreads) {
+        @DefaultValue("64") int maxInFlight,
+        @DefaultValue("5s") Duration timeout,
+        @DefaultValue("2s") Duration connectTimeout,
+        @DefaultValue("1MB") DataSize maxRequestBody,
+        @DefaultValue("1MB") DataSize maxResponseBody,
+        @DefaultValue("1") int ioThreads) {
 
     public static final String PREFIX = "strangler.shadow";
 
     public ShadowProperties {
-        maxInFlight = positive(maxInFlight == null ? 64 : maxInFlight, "max-in-flight");
-        timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
-        connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
-        maxRequestBody = maxRequestBody == null ? DataSize.ofMegabytes(1) : maxRequestBody;
-        maxResponseBody = maxResponseBody == null ? DataSize.ofMegabytes(1) : maxResponseBody;
-        ioThreads = positive(ioThreads == null ? 1 : ioThreads, "io-threads");
+        positive(maxInFlight, "max-in-flight");
+        positive(ioThreads, "io-threads");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(PREFIX + ".timeout must be positive, for example 5s");
         }
@@ -44,10 +41,9 @@ public record ShadowProperties(
         }
     }
 
-    private static int positive(int value, String name) {
+    private static void positive(int value, String name) {
         if (value < 1) {
             throw new IllegalArgumentException(PREFIX + "." + name + " must be at least 1, was " + value);
         }
-        return value;
     }
 }
