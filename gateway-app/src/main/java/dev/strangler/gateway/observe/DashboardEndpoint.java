@@ -21,21 +21,17 @@ import org.springframework.http.MediaType;
 @Endpoint(id = "dashboard")
 public class DashboardEndpoint {
 
-    static final String DIRECTORY = "dashboard/";
-    static final String CSP_MARKER = "<meta name=\"dashboard-csp\">";
-    static final String STYLESHEET_LINK = "<link rel=\"stylesheet\" href=\"dashboard.css\">";
-    static final String SCRIPT_TAG = "<script src=\"dashboard.js\"></script>";
+    private static final String DIRECTORY = "dashboard/";
+    private static final String CSP_MARKER = "<meta name=\"dashboard-csp\">";
+    private static final String STYLESHEET_LINK = "<link rel=\"stylesheet\" href=\"dashboard.css\">";
+    private static final String SCRIPT_TAG = "<script src=\"dashboard.js\"></script>";
 
     private final String page;
 
     public DashboardEndpoint() {
-        this(DashboardEndpoint.class.getClassLoader());
-    }
-
-    DashboardEndpoint(ClassLoader resources) {
-        String html = read(resources, "index.html");
-        String css = read(resources, "dashboard.css");
-        String js = read(resources, "dashboard.js");
+        String html = read("index.html");
+        String css = read("dashboard.css");
+        String js = read("dashboard.js");
         // The browser would end the inlined element at the first "</", whatever follows it.
         if (css.contains("</") || js.contains("</")) {
             throw new IllegalStateException("dashboard.css and dashboard.js must not contain \"</\": they are inlined into the page");
@@ -53,8 +49,8 @@ public class DashboardEndpoint {
         return page;
     }
 
-    private static String read(ClassLoader resources, String name) {
-        try (InputStream in = resources.getResourceAsStream(DIRECTORY + name)) {
+    private static String read(String name) {
+        try (InputStream in = DashboardEndpoint.class.getClassLoader().getResourceAsStream(DIRECTORY + name)) {
             if (in == null) {
                 throw new IllegalStateException("classpath resource " + DIRECTORY + name + " is missing from the gateway jar");
             }

@@ -226,14 +226,10 @@ class DashboardChromiumTest {
     }
 
     @Test
-    void linkToARouteOpensItsMismatchSamples() throws IOException {
+    void linkToARouteOpensItsMismatchSamples() {
         assertThat(page.routeHtml("catalog-shadow")).doesNotContainPattern("<details[^>]*\\sopen");
         RenderedDashboard linked = new RenderedDashboard(HeadlessChromium.dumpDom(dashboardUrl() + "#catalog-shadow"));
         assertThat(linked.routeHtml("catalog-shadow")).containsPattern("<details[^>]*\\sopen");
-        Path png = Path.of("target", "dashboard-chromium-mismatches.png");
-        Files.deleteIfExists(png);
-        HeadlessChromium.screenshot(dashboardUrl() + "#catalog-shadow", png, 1280, 1400);
-        assertThat(png).isNotEmptyFile();
     }
 
     @Test

@@ -59,7 +59,7 @@ class DashboardReloadErrorTest {
                     stage: sideways
                 """);
         String migrationUrl = "http://127.0.0.1:" + managementPort + "/actuator/migration";
-        await().atMost(Duration.ofSeconds(10)).until(() -> Http.json(Http.get(migrationUrl)).get("lastReloadError") != null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.json(Http.get(migrationUrl)).get("lastReloadError") != null);
         Map<String, Object> migration = Http.json(Http.get(migrationUrl));
         Map<String, Object> failure = (Map<String, Object>) migration.get("lastReloadError");
         List<String> errors = (List<String>) failure.get("errors");
