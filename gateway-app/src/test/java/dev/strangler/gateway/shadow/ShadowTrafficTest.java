@@ -104,6 +104,14 @@ class ShadowTrafficTest {
                     paths: [/down/**]
                     backend: down
                     stage: shadow
+                  - id: stock
+                    paths: [/api/stock/**]
+                    backend: orders
+                    stage: shadow
+                  - id: reports
+                    paths: [/api/reports/**]
+                    backend: orders
+                    stage: shadow
                   - id: profile
                     paths: [/api/profile/**]
                     backend: orders
@@ -206,6 +214,39 @@ class ShadowTrafficTest {
             assertThat(mismatches(without)).singleElement()
                     .satisfies(sample -> assertThat(wheres(sample)).containsExactly("/createdAt", "/lines/0/at", "/lines/1/at"));
         });
+    }
+
+    @Test
+    void headIsCopiedAsHeadAndCompared() throws Exception {
+        legacy.answer("/api/stock", 200, "{\"qty\":1}", "ETag", "\"1\"");
+        orders.answer("/api/stock", 200, "{\"qty\":1}", "ETag", "\"1\"");
+        HttpRequest head = HttpRequest.newBuilder(URI.create(url("/api/stock/9"))).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build();
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(head, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEmpty();
+        await().atMost(ASYNC).until(() -> count(shadow(managementPort, "stock"), "compared") == 1);
+        assertThat(orders.received("/api/stock")).singleElement().satisfies(r -> {
+            assertThat(r.method()).isEqualTo("HEAD");
+            assertThat(r.headers()).containsEntry("x-strangler-shadow", "true");
+        });
+        assertThat(count(shadow(managementPort, "stock"), "mismatched")).isZero();
+    }
+
+    @Test
+    void legacyServerErrorIsComparedLikeAnyAnswer() {
+        legacy.answer("/api/reports", 500, "{\"title\":\"Internal Server Error\",\"status\":500}");
+        orders.answer("/api/reports", 200, "{\"rows\":[]}");
+
+        HttpResponse<String> response = Http.get(url("/api/reports/sales"));
+
+        assertThat(response.statusCode()).as("the client gets legacy's answer, error or not").isEqualTo(500);
+        await().atMost(ASYNC).until(() -> count(shadow(managementPort, "reports"), "mismatched") == 1);
+        Map<String, Object> sample = mismatches(shadow(managementPort, "reports")).get(0);
+        assertThat(sample).containsEntry("primaryStatus", 500).containsEntry("shadowStatus", 200);
+        assertThat(wheres(sample)).containsExactly("status", "/title", "/status", "/rows");
     }
 
     @Test
