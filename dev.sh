@@ -65,7 +65,7 @@ start_part() {
 }
 
 wait_healthy() {
-  local name=$1 url=$2 deadline=$((SECONDS + 90))
+  local name=$1 url=$2 deadline=$((SECONDS + 180))
   while [ $SECONDS -lt $deadline ]; do
     if ! alive "$name"; then
       say "$name exited during start-up; last lines of .dev/logs/$name.log:"
@@ -78,7 +78,7 @@ wait_healthy() {
     fi
     sleep 0.5
   done
-  say "$name did not become healthy within 90s; see .dev/logs/$name.log"
+  say "$name did not become healthy within 180s; see .dev/logs/$name.log"
   return 1
 }
 

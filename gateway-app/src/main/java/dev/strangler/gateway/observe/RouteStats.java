@@ -108,6 +108,12 @@ public final class RouteStats {
             return recentByBackend.values().stream().mapToLong(Long::longValue).sum();
         }
 
+        /** Share of the last minute's requests served by this backend, 0 to 1. */
+        public double recentShare(String backend) {
+            long total = recentTotal();
+            return total == 0 ? 0 : (double) recentByBackend.getOrDefault(backend, 0L) / total;
+        }
+
         public long shadowMatched() {
             return shadowCompared - shadowMismatched;
         }

@@ -13,9 +13,11 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.strangler.gateway.routes.Stage;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.web.BackendFailure;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.handler.TracingObservationHandler;
@@ -24,7 +26,7 @@ import reactor.core.publisher.SignalType;
 
 /**
  * Records every proxied request once it is complete: the {@code strangler.requests} timer (tagged route,
- * backend, stage, outcome), the live route figures behind /actuator/migration, and one access log line
+ * backend, stage, outcome), the {@code strangler.canary.share} gauge of canary routes, the live route figures behind /actuator/migration, and one access log line
  * with route, backend, status, latency and trace id.
  */
 public final class TrafficObserver implements GlobalFilter, Ordered {
@@ -35,6 +37,7 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
     private final MeterRegistry meters;
     private final boolean accessLog;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> canaryGauges = new ConcurrentHashMap<>();
 
     public TrafficObserver(MigrationStats stats, MeterRegistry meters, boolean accessLog) {
         this.stats = stats;
@@ -67,7 +70,17 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
         String stage = decision.route().stage().name();
         boolean fellBack = exchange.getResponse().getHeaders().containsKey(dev.strangler.gateway.resilience.ResilienceFilter.FALLBACK_HEADER);
         String outcome = fellBack ? "FALLBACK" : status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR" : "SUCCESS";
-        stats.route(route).served(backend, status >= 500);
+        RouteStats routeStats = stats.route(route);
+        routeStats.served(backend, status >= 500);
+        if (decision.route().stage() instanceof Stage.Canary && !canaryGauges.containsKey(route)) {
+            String target = decision.route().target().name();
+            canaryGauges.computeIfAbsent(route, id -> {
+                Gauge.builder("strangler.canary.share", routeStats, s -> s.snapshot().recentShare(target))
+                        .description("Share of the route's requests served by its new backend over the last minute, 0 to 1")
+                        .tags("route", id, "backend", target).register(meters);
+                return true;
+            });
+        }
         timer(route, backend, stage, outcome).record(nanos, TimeUnit.NANOSECONDS);
         if (accessLog) {
             access.info("event=request route={} backend={} stage={} method={} path={} status={} latencyMs={} traceId={}{}", route,

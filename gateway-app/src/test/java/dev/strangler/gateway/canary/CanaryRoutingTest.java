@@ -8,7 +8,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -16,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
 
+@AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 class CanaryRoutingTest {
 
@@ -23,6 +26,9 @@ class CanaryRoutingTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     static String table(int headerPercent) {
         return fixture.header() + """
@@ -68,6 +74,8 @@ class CanaryRoutingTest {
         }
         long onNew = at30.values().stream().filter("orders"::equals).count();
         assertThat(onNew).isBetween(30L, 95L);
+        String metrics = Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("strangler_canary_share\\{backend=\"orders\",route=\"by-header\"} 0\\.[1-4]");
         for (var e : at30.entrySet()) {
             boolean expected = CanaryBuckets.toNewBackend("by-header", e.getKey(), 3000);
             assertThat(e.getValue()).isEqualTo(expected ? "orders" : "legacy");

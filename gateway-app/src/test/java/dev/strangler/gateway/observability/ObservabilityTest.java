@@ -72,9 +72,13 @@ class ObservabilityTest {
     }
 
     @Test
-    void accessLogLineCarriesRouteBackendStatusLatencyAndTraceId(CapturedOutput output) {
+    void accessLogLineCarriesRouteBackendStatusLatencyAndTraceId(CapturedOutput output) throws InterruptedException {
         String traceparent = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/77")).get("traceparent");
         String traceId = traceparent.split("-")[1];
+        // The access log is written through an async appender.
+        for (int i = 0; i < 50 && !output.getOut().contains("path=/api/orders/77 "); i++) {
+            Thread.sleep(100);
+        }
         assertThat(output.getOut()).containsPattern("event=request route=orders-api backend=orders stage=migrated method=GET "
                 + "path=/api/orders/77 status=200 latencyMs=[0-9.]+ traceId=" + traceId);
     }
