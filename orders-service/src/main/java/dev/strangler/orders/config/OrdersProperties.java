@@ -27,7 +27,7 @@ public record OrdersProperties(
         @DefaultValue("legacy-monolith") String legacyAppId,
         @DefaultValue("1000000000") long idFloor,
         @DefaultValue("30s") Duration catalogTtl,
-        @DefaultValue("5s") Duration sidecarTimeout,
+        @DefaultValue("10s") Duration sidecarTimeout,
         @DefaultValue("2s") Duration retryAfter,
         @DefaultValue("100") int syncPageSize) {
 

@@ -5,8 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
-import io.dapr.config.Properties;
 
 /**
  * Dapr service invocation over the sidecar's HTTP API ({@code /v1.0/invoke/{appId}/method/{path}}), the way the
@@ -16,20 +16,19 @@ import io.dapr.config.Properties;
 public final class SidecarHttp {
 
     private final HttpClient client;
-    private final OrdersProperties properties;
     private final String baseUrl;
+    private final Duration timeout;
 
-    SidecarHttp(HttpClient client, OrdersProperties properties) {
+    SidecarHttp(HttpClient client, String baseUrl, Duration timeout) {
         this.client = client;
-        this.properties = properties;
-        Properties dapr = new Properties();
-        this.baseUrl = "http://" + dapr.getValue(Properties.SIDECAR_IP) + ":" + dapr.getValue(Properties.HTTP_PORT);
+        this.baseUrl = baseUrl;
+        this.timeout = timeout;
     }
 
     /** GETs {@code pathAndQuery} (starting with '/') of the app; throws IOException when the sidecar is unreachable. */
     public HttpResponse<byte[]> get(String appId, String pathAndQuery) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1.0/invoke/" + appId + "/method" + pathAndQuery))
-                .timeout(properties.sidecarTimeout())
+                .timeout(timeout)
                 .header("Accept", "application/json")
                 .GET()
                 .build();

@@ -18,6 +18,8 @@ public final class DaprStack implements AutoCloseable {
 
     public static final String LEGACY_APP_ID = "legacy-monolith";
     public static final String ORDERS_APP_ID = "orders-service";
+    /** Generous: on a busy 2-core machine one Spring Boot app can take two minutes to start. */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final DaprSidecarDouble dapr;
     private final AppProcess legacy;
@@ -61,7 +63,7 @@ public final class DaprStack implements AutoCloseable {
     }
 
     private static AppSpec withSidecar(AppSpec spec, DaprSidecarDouble dapr, String appId) {
-        return spec.withEnv("DAPR_GRPC_PORT", Integer.toString(dapr.grpcPort(appId)))
+        return spec.startTimeout(START_TIMEOUT).withEnv("DAPR_GRPC_PORT", Integer.toString(dapr.grpcPort(appId)))
                 .withEnv("DAPR_HTTP_PORT", Integer.toString(dapr.httpPort(appId)))
                 .withEnv("DAPR_SIDECAR_IP", "127.0.0.1");
     }

@@ -1,0 +1,235 @@
+package dev.strangler.orders;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.daprdouble.DaprSidecarDouble;
+import dev.strangler.daprdouble.config.AppSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * orders-service over real HTTP on a random port, talking to the Dapr sidecar double over real gRPC and HTTP, with
+ * a stand-in monolith behind the double's service invocation.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class OrdersServiceOnDaprTest {
+
+    private static final LegacyCatalogFixture LEGACY = new LegacyCatalogFixture();
+    private static final int GRPC_PORT = freePort();
+    private static final int HTTP_PORT = freePort();
+    private static final Path DATA_FILE = tempFile();
+    private static DaprSidecarDouble dapr = startDouble();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void sidecar(DynamicPropertyRegistry registry) {
+        registry.add("dapr.grpc.port", () -> GRPC_PORT);
+        registry.add("dapr.http.port", () -> HTTP_PORT);
+        registry.add("dapr.sidecar.ip", () -> "127.0.0.1");
+    }
+
+    @BeforeEach
+    void registerAppPort() {
+        dapr.appPort("orders-service", port);
+    }
+
+    @AfterAll
+    static void stop() {
+        dapr.close();
+        LEGACY.close();
+    }
+
+    @Test
+    void createPublishesOneOrderCreatedEventShapedByTheOutboxProjection() throws Exception {
+        int before = dapr.publishedEvents("orders").size();
+
+        HttpResponse<String> created = post("/api/orders", "{\"customerId\":1,\"items\":[{\"productId\":2,\"quantity\":4}]}", null);
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode order = json.readTree(created.body());
+        assertThat(order.get("id").asLong()).isGreaterThanOrEqualTo(1_000_000_000L);
+        assertThat(created.body()).contains("\"total\":14.00", "\"unitPrice\":3.50");
+        List<JsonNode> events = dapr.publishedEvents("orders");
+        assertThat(events).hasSize(before + 1);
+        JsonNode event = events.get(events.size() - 1);
+        assertThat(event.get("datacontenttype").asText()).isEqualTo("application/json");
+        JsonNode data = event.get("data");
+        assertThat(data.get("type").asText()).isEqualTo("OrderCreated");
+        assertThat(data.get("source").asText()).isEqualTo("orders-service");
+        assertThat(data.get("version").asLong()).isEqualTo(1);
+        assertThat(data.get("eventId").asText()).isNotBlank();
+        assertThat(data.get("occurredAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(data.get("order")).isEqualTo(order);
+
+        HttpResponse<String> cancelled = post("/api/orders/" + order.get("id").asLong() + "/cancel", null, null);
+        JsonNode cancelEvent = dapr.publishedEvents("orders").get(before + 1).get("data");
+        assertThat(cancelEvent.get("type").asText()).isEqualTo("OrderCancelled");
+        assertThat(cancelEvent.get("version").asLong()).isEqualTo(2);
+        assertThat(cancelEvent.get("order")).isEqualTo(json.readTree(cancelled.body()));
+    }
+
+    @Test
+    void idsComeFromTheCounterAndNeverRepeat() throws Exception {
+        long first = json.readTree(post("/api/orders", "{\"customerId\":2,\"items\":[{\"productId\":1,\"quantity\":1}]}", null).body())
+                .get("id").asLong();
+        long second = json.readTree(post("/api/orders", "{\"customerId\":2,\"items\":[{\"productId\":1,\"quantity\":1}]}", null).body())
+                .get("id").asLong();
+
+        assertThat(first).isGreaterThanOrEqualTo(1_000_000_000L);
+        assertThat(second).isGreaterThan(first);
+    }
+
+    @Test
+    void shadowWritesAreValidatedAndAnsweredButNeitherStoredNorPublished() throws Exception {
+        long real = json.readTree(post("/api/orders", "{\"customerId\":1,\"items\":[{\"productId\":1,\"quantity\":1}]}", null).body())
+                .get("id").asLong();
+        int events = dapr.publishedEvents("orders").size();
+        long listed = json.readTree(get("/api/orders?size=1").body()).get("totalElements").asLong();
+
+        HttpResponse<String> shadowCreate = post("/api/orders", "{\"customerId\":1,\"items\":[{\"productId\":1,\"quantity\":2}]}", "true");
+        HttpResponse<String> shadowInvalid = post("/api/orders", "{\"customerId\":99,\"items\":[{\"productId\":1,\"quantity\":2}]}", "true");
+        HttpResponse<String> shadowCancel = post("/api/orders/" + real + "/cancel", null, "true");
+
+        assertThat(shadowCreate.statusCode()).isEqualTo(201);
+        assertThat(shadowInvalid.statusCode()).isEqualTo(400);
+        assertThat(shadowCancel.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(shadowCancel.body()).get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(get("/api/orders/" + json.readTree(shadowCreate.body()).get("id").asLong()).statusCode()).isEqualTo(404);
+        assertThat(json.readTree(get("/api/orders/" + real).body()).get("status").asText()).isEqualTo("CREATED");
+        assertThat(json.readTree(get("/api/orders?size=1").body()).get("totalElements").asLong()).isEqualTo(listed);
+        assertThat(dapr.publishedEvents("orders")).hasSize(events);
+    }
+
+    @Test
+    void aLegacyOrderIsReadThroughAndKeptWithoutAnEvent() throws Exception {
+        String legacyOrder = "{\"id\":77,\"customerId\":2,\"items\":[{\"productId\":1,\"quantity\":2,\"unitPrice\":24.90}],"
+                + "\"total\":49.80,\"status\":\"CREATED\",\"createdAt\":\"2026-11-01T10:00:00.000Z\",\"version\":1}";
+        LEGACY.putOrder(77, legacyOrder);
+        int events = dapr.publishedEvents("orders").size();
+
+        HttpResponse<String> read = get("/api/orders/77");
+
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo(legacyOrder);
+        assertThat(get("/api/orders?customerId=2&size=100").body()).contains("\"id\":77,");
+        assertThat(dapr.publishedEvents("orders")).hasSize(events);
+        assertThat(get("/api/orders/78").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aFailingStateStoreGives503WithRetryAfterAndNothingIsStored() throws Exception {
+        long listed = json.readTree(get("/api/orders?size=1").body()).get("totalElements").asLong();
+        dapr.stateStoreUnavailable("statestore", true);
+        try {
+            HttpResponse<String> refused = post("/api/orders", "{\"customerId\":1,\"items\":[{\"productId\":1,\"quantity\":1}]}", null);
+            assertUnavailable(refused);
+        } finally {
+            dapr.stateStoreUnavailable("statestore", false);
+        }
+        assertThat(json.readTree(get("/api/orders?size=1").body()).get("totalElements").asLong()).isEqualTo(listed);
+    }
+
+    @Test
+    void anUnreachableSidecarGives503AndReadinessDownUntilItIsBack() throws Exception {
+        long id = json.readTree(post("/api/orders", "{\"customerId\":1,\"items\":[{\"productId\":2,\"quantity\":1}]}", null).body())
+                .get("id").asLong();
+        dapr.close();
+        try {
+            assertUnavailable(get("/api/orders/" + id));
+            assertUnavailable(post("/api/orders", "{\"customerId\":1,\"items\":[{\"productId\":2,\"quantity\":1}]}", null));
+            HttpResponse<String> readiness = get("/actuator/health/readiness");
+            assertThat(readiness.statusCode()).isEqualTo(503);
+            assertThat(readiness.body()).contains("\"DOWN\"");
+        } finally {
+            dapr = startDouble();
+            dapr.appPort("orders-service", port);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200));
+        HttpResponse<String> back = get("/api/orders/" + id);
+        assertThat(back.statusCode()).isEqualTo(200);
+    }
+
+    private void assertUnavailable(HttpResponse<String> response) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.get("type").asText()).isEqualTo("urn:strangler:problem:sidecar-unavailable");
+        assertThat(problem.get("status").asInt()).isEqualTo(503);
+        assertThat(problem.get("title").asText()).isNotBlank();
+        assertThat(problem.get("detail").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception", "\tat ");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body, String shadow) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (shadow != null) {
+            request.header("X-Strangler-Shadow", shadow);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static DaprSidecarDouble startDouble() {
+        return DaprSidecarDouble.builder()
+                .resourcesPath(Path.of("..", "dapr", "components"))
+                .dataFile(DATA_FILE)
+                .app(new AppSpec("orders-service", 0, GRPC_PORT, HTTP_PORT))
+                .app("legacy-monolith", LEGACY.port())
+                .start();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path tempFile() {
+        try {
+            Path dir = Files.createTempDirectory("orders-service-dapr");
+            return dir.resolve("dapr-state.json");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
