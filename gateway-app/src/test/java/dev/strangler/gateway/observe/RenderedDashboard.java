@@ -26,14 +26,20 @@ record RenderedDashboard(String dom) {
         return ids;
     }
 
-    /** The markup of one route's rows, as serialized. */
+    /**
+     * The markup of one route's rows, as serialized: up to the next route's {@code tbody}, or the end of the table
+     * for the last one. (Its mismatch samples hold tables of their own, so the first {@code </tbody>} is not the end.)
+     */
     String routeHtml(String routeId) {
-        Matcher m = Pattern.compile("<tbody[^>]*\\sdata-route=\"" + Pattern.quote(routeId) + "\"[^>]*>(.*?)</tbody>", Pattern.DOTALL)
-                .matcher(dom);
-        if (!m.find()) {
-            fail("no route " + routeId + " in the rendered dashboard:\n" + dom);
+        Matcher m = ROUTE.matcher(dom);
+        while (m.find()) {
+            if (unescape(m.group(1)).equals(routeId)) {
+                int start = m.end();
+                int end = m.find() ? m.start() : dom.indexOf("<p class=\"footnote", start);
+                return dom.substring(start, end < 0 ? dom.length() : end);
+            }
         }
-        return m.group(1);
+        return fail("no route " + routeId + " in the rendered dashboard:\n" + dom);
     }
 
     /** The text of one cell of a route's row: route, stage, traffic, errors, fallbacks, parity or advice. */
