@@ -44,6 +44,8 @@ final class Report {
             f.put("p50_c64_ms." + t, fig("c64:" + t, CaseResult::p50Millis));
             f.put("p99_c64_ms." + t, fig("c64:" + t, CaseResult::p99Millis));
             f.put("cpu_us_per_request_c64." + t, fig("c64:" + t, CaseResult::cpuMicrosPerRequest));
+            f.put("failed_requests_c64." + t, get("c64:" + t).map(CaseResult::totalFailed).orElse(null));
+            f.put("failed_requests_c1." + t, get("c1:" + t).map(CaseResult::totalFailed).orElse(null));
             if (!t.equals("direct")) {
                 f.put("added_p50_c1_ms." + t, addedLatency(t));
                 f.put("peak_rss_mb_c64." + t, fig("c64:" + t, CaseResult::peakRssMb));
@@ -104,8 +106,12 @@ final class Report {
         }
 
         md.append("#### Side by side (same nginx backend returning a small JSON)\n\n");
+        md.append("Throughput counts successful (2xx/3xx) answers only. Failed requests are wrk's non-2xx/3xx answers,"
+                + " socket errors and timeouts.\n\n");
         md.append("| figure | direct call | nginx proxy | stock SCG | gateway |\n|---|---:|---:|---:|---:|\n");
         row(md, "throughput, 64 connections (req/s)", t -> num(f.get("throughput_c64_rps." + t), 0));
+        row(md, "failed requests at 64 / at 1 connection (all runs)", t -> get("c64:" + t).map(c -> Long.toString(c.totalFailed())).orElse("n/a")
+                + " / " + get("c1:" + t).map(c -> Long.toString(c.totalFailed())).orElse("n/a"));
         row(md, "latency p50 / p99, 1 connection (ms)", t -> num(f.get("p50_c1_ms." + t), 2) + " / " + num(f.get("p99_c1_ms." + t), 2));
         row(md, "latency p50 / p99, 64 connections (ms)", t -> num(f.get("p50_c64_ms." + t), 2) + " / " + num(f.get("p99_c64_ms." + t), 2));
         row(md, "added p50 latency vs direct, 1 connection (ms)", t -> t.equals("direct") ? "-" : num(f.get("added_p50_c1_ms." + t), 2));
@@ -117,20 +123,21 @@ final class Report {
 
         md.append("#### Ratios and the targets of issue 6\n\n| figure | measured | target | met |\n|---|---:|---:|---|\n");
         for (Map<String, Object> t : targets()) {
-            md.append("| ").append(t.get("figure")).append(" | ").append(num(t.get("measured"), 2)).append(" | ")
+            md.append("| ").append(t.get("figure")).append(" | ").append(num(t.get("measured"), decimalsFor(t.get("measured")))).append(" | ")
                     .append(t.get("target")).append(" | ").append(t.get("met") == null ? "not measured" : (Boolean) t.get("met") ? "yes" : "**no**")
                     .append(" |\n");
         }
         md.append('\n');
 
         md.append("#### Route-table scaling (64 connections, requests to the last-declared route)\n\n");
-        md.append("| routes | gateway (req/s) | gateway@N / gateway@1 | gateway peak RSS (MB) | stock SCG (req/s) | stock@N / stock@1 |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| routes | gateway (req/s) | gateway@N / gateway@1 | gateway failed requests | gateway peak RSS (MB) | stock SCG (req/s) | stock@N / stock@1 |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int n : settings.routeCounts()) {
             String gw = n == 1 ? "routes:gateway" : "routes:gateway@" + n;
             String st = n == 1 ? "routes:stock-scg" : n == settings.stockScalingRoutes() ? "routes:stock-scg@" + n : null;
-            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s |%n", n, num(rps(gw), 0),
-                    num(ratio(gw, "routes:gateway"), 2), num(fig(gw, CaseResult::peakRssMb), 0),
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s |%n", n, num(rps(gw), 0),
+                    num(ratio(gw, "routes:gateway"), 2), get(gw).map(c -> Long.toString(c.totalFailed())).orElse("n/a"),
+                    num(fig(gw, CaseResult::peakRssMb), 0),
                     st == null ? "-" : num(rps(st), 0), st == null ? "-" : num(ratio(st, "routes:stock-scg"), 2)));
         }
         md.append('\n');
@@ -258,10 +265,15 @@ final class Report {
         return values == null ? Double.NaN : Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    private static String num(Object v, int decimals) {
-        if (v instanceof java.util.Optional<?> o) {
-            v = o.orElse(null);
+    /** Counts print whole; ratios with two decimals; milliseconds and megabytes whole. */
+    private static int decimalsFor(Object v) {
+        if (v instanceof Long || v instanceof Integer) {
+            return 0;
         }
+        return v instanceof Number n && Math.abs(n.doubleValue()) >= 100 ? 0 : 2;
+    }
+
+    private static String num(Object v, int decimals) {
         if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())) {
             return "n/a";
         }

@@ -9,8 +9,9 @@ record WrkResult(long requests, long durationMicros, long connectErrors, long re
 
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":([0-9.]+)");
 
+    /** Successful answers (2xx/3xx) per second: a fast error is not throughput. */
     double throughput() {
-        return requests * 1_000_000.0 / durationMicros;
+        return Math.max(0, requests - statusErrors) * 1_000_000.0 / durationMicros;
     }
 
     long failed() {
