@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.strangler.gateway.StranglerProperties;
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -36,6 +37,10 @@ class ShadowConfiguration {
             MeterRegistry meters, Scheduler shadowComparisons) {
         ShadowRequestHeaders headers = new ShadowRequestHeaders(new ForwardedHeadersPolicy(strangler.trustedProxies()));
         ShadowRecorder recorder = new ShadowRecorder(stats, meters, new LogThrottle(TimeUnit.SECONDS.toNanos(1), System::nanoTime));
-        return new ShadowFilter(client, headers, recorder, properties, shadowComparisons, Clock.systemUTC());
+        ShadowFilter filter = new ShadowFilter(client, headers, recorder, properties, shadowComparisons, Clock.systemUTC());
+        Gauge.builder("strangler.shadow.in.flight", filter, f -> properties.maxInFlight() - f.freeSlots())
+                .description("Shadow copies being sent or compared; at strangler.shadow.max-in-flight, new copies are dropped")
+                .register(meters);
+        return filter;
     }
 }

@@ -137,7 +137,7 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
                         error instanceof NotCompared why ? why : new NotCompared(NotCompared.Outcome.FAILED, "comparison-error", error)));
     }
 
-    /** Available copy slots; for the figures and for tests that check nothing leaks. */
+    /** Copy slots not taken; read by the in-flight gauge, and by tests that check every copy gives its slot back. */
     int freeSlots() {
         return permits.availablePermits();
     }

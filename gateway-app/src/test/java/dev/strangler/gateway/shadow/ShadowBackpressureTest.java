@@ -82,6 +82,8 @@ class ShadowBackpressureTest {
         assertThat(count(held, "dropped")).isEqualTo(4);
         assertThat(count(held, "compared")).isZero();
         assertThat(filter.freeSlots()).isZero();
+        assertThat(Http.get("http://127.0.0.1:" + managementPort + "/actuator/metrics/strangler.shadow.in.flight").body())
+                .contains("\"value\":2.0");
         await().atMost(Duration.ofSeconds(20)).until(() -> orders.received("/api/catalog").size() == 2);
 
         release.tryEmitEmpty();
