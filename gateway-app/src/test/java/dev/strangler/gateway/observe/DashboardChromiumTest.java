@@ -127,7 +127,7 @@ class DashboardChromiumTest {
             assertServedBy(Http.get(url("/api/reports/sales?year=202" + i)), "legacy");
         }
         for (int i = 1; i <= 2; i++) {
-            Http.get(url("/api/invoices/" + i));
+            assertServedBy(Http.get(url("/api/invoices/" + i)), "legacy");
         }
         for (int i = 1; i <= 2; i++) {
             assertServedBy(Http.get(url("/api/catalog/" + i)), "legacy");
@@ -182,14 +182,16 @@ class DashboardChromiumTest {
     }
 
     @Test
-    void errorRateAndFallbacksRenderAsTheEndpointReportsThem() {
+    void errorRateAndFallbacksRenderPerRoute() {
         assertThat(page.cell("orders-api", "errors")).isEqualTo("0%");
         assertThat(page.cell("orders-api", "fallbacks")).isEqualTo("0");
         assertThat(page.cell("search-shadow", "errors")).isEqualTo("—");
         Map<String, Object> invoices = live("invoices-fallback");
+        assertThat(invoices).containsEntry("fallbacks", 2);
         assertThat(page.cell("invoices-fallback", "errors"))
                 .isEqualTo(Figures.rate(((Number) invoices.get("errorRatePercent")).doubleValue()));
-        assertThat(page.cell("invoices-fallback", "fallbacks")).isEqualTo(String.valueOf(invoices.get("fallbacks")));
+        assertThat(page.cell("invoices-fallback", "fallbacks")).isEqualTo("2");
+        assertThat(page.cell("invoices-fallback", "advice")).startsWith("attention migrated, but 2 fallbacks");
     }
 
     @Test
