@@ -65,7 +65,7 @@ final class ShadowClient implements AutoCloseable {
     private static void appendWithinLimit(CappedBytes bytes, byte[] chunk) {
         bytes.append(chunk);
         if (bytes.overflowed()) {
-            throw new NotCompared(NotCompared.Outcome.FAILED, "body-too-large");
+            throw new NotCompared(NotCompared.Outcome.FAILED, "shadow-body-too-large");
         }
     }
 

@@ -71,6 +71,11 @@ final class ShadowCopy {
         abandon(new NotCompared(NotCompared.Outcome.DROPPED, "request-body-not-read"));
     }
 
+    /** The client's response cannot be compared, whatever happens next. */
+    void primaryUnusable(NotCompared why) {
+        primary.tryEmitError(why);
+    }
+
     /** Both answers, or the first reason there is nothing to compare. */
     Mono<Tuple2<CapturedResponse, CapturedResponse>> answers() {
         return Mono.zip(primary.asMono(), shadow.asMono());

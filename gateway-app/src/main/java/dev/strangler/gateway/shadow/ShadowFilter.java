@@ -95,7 +95,7 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
         }
         ShadowCopy copy = new ShadowCopy(client, body -> new ShadowRequest(request.getMethod(), target, headers.of(exchange, body), body));
         compareWhenAnswered(copy, sampled, stage.shadow().compare());
-        ResponseTee response = new ResponseTee(exchange.getResponse(), maxResponseBody);
+        ResponseTee response = new ResponseTee(exchange.getResponse(), maxResponseBody, copy);
         ServerWebExchange.Builder observed = exchange.mutate().response(response);
         if (hasBody) {
             observed.request(new RequestTee(request, copy, maxRequestBody));

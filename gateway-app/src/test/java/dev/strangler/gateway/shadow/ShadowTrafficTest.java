@@ -38,7 +38,8 @@ import dev.strangler.gateway.support.RoutesFile;
  */
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0", "strangler.shadow.timeout=2s", "strangler.shadow.max-request-body=64KB" })
+        "management.server.port=0", "strangler.shadow.timeout=2s", "strangler.shadow.max-request-body=64KB",
+        "strangler.shadow.max-response-body=256KB" })
 class ShadowTrafficTest {
 
     static final ScriptedBackend legacy = new ScriptedBackend("legacy");
@@ -110,6 +111,10 @@ class ShadowTrafficTest {
                     stage: shadow
                   - id: reports
                     paths: [/api/reports/**]
+                    backend: orders
+                    stage: shadow
+                  - id: exports
+                    paths: [/api/exports/**]
                     backend: orders
                     stage: shadow
                   - id: profile
@@ -301,6 +306,27 @@ class ShadowTrafficTest {
         await().atMost(ASYNC).until(() -> count(shadow(managementPort, "uploads"), "dropped") == 2);
         assertThat(orders.received("/api/uploads")).isEmpty();
         assertThat(count(shadow(managementPort, "uploads"), "compared")).isZero();
+    }
+
+    @Test
+    void answersOverTheLimitReachTheClientWholeAndCountAsFailed() {
+        String big = "{\"rows\":\"" + "r".repeat(300 * 1024) + "\"}";
+        legacy.answer("/api/exports/big", 200, big);
+        orders.answer("/api/exports/big", 200, big);
+        legacy.answer("/api/exports/small", 200, "{\"rows\":\"r\"}");
+        orders.answer("/api/exports/small", 200, big);
+
+        HttpResponse<String> primaryTooLarge = Http.get(url("/api/exports/big"));
+        HttpResponse<String> shadowTooLarge = Http.get(url("/api/exports/small"));
+
+        assertThat(primaryTooLarge.statusCode()).isEqualTo(200);
+        assertThat(primaryTooLarge.body()).isEqualTo(big);
+        assertThat(shadowTooLarge.body()).isEqualTo("{\"rows\":\"r\"}");
+        await().atMost(ASYNC).untilAsserted(() -> {
+            Map<String, Object> figures = shadow(managementPort, "exports");
+            assertThat(count(figures, "failed")).isEqualTo(2);
+            assertThat(count(figures, "compared")).isZero();
+        });
     }
 
     @Test
