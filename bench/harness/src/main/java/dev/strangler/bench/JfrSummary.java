@@ -28,8 +28,11 @@ final class JfrSummary {
     private final Map<String, Long> selfSamples = new HashMap<>();
     private final Map<String, Long> totalSamples = new HashMap<>();
     private final Map<String, Long> familySamples = new HashMap<>();
+    private final Map<String, Long> ownerSamples = new HashMap<>();
+    private final Map<String, Long> ownerFamilySamples = new HashMap<>();
     private final Map<String, Long> allocByClass = new HashMap<>();
     private final Map<String, Long> allocBySite = new HashMap<>();
+    private final Set<Long> threadsSeen = new HashSet<>();
     private long samples;
     private long allocated;
     private long gcCount;
@@ -60,6 +63,9 @@ final class JfrSummary {
         String top = method(frames.get(0));
         selfSamples.merge(top, 1L, Long::sum);
         familySamples.merge(family(top), 1L, Long::sum);
+        String owner = firstOwnFrame(frames);
+        ownerSamples.merge(owner, 1L, Long::sum);
+        ownerFamilySamples.merge(family(owner), 1L, Long::sum);
         Set<String> seen = new HashSet<>();
         for (RecordedFrame f : frames) {
             String m = method(f);
@@ -70,6 +76,11 @@ final class JfrSummary {
     }
 
     private void allocation(RecordedEvent e) {
+        // A sample's weight is what its thread allocated since that thread's previous sample; for the first sample of
+        // each thread that reaches back before the recording started (warm-up, start-up), so it is left out.
+        if (e.getThread() == null || threadsSeen.add(e.getThread().getJavaThreadId())) {
+            return;
+        }
         long weight = e.getLong("weight");
         allocated += weight;
         allocByClass.merge(e.getClass("objectClass").getName(), weight, Long::sum);
@@ -77,6 +88,20 @@ final class JfrSummary {
         if (stack != null && !stack.getFrames().isEmpty()) {
             allocBySite.merge(firstNonJdkFrame(stack.getFrames()), weight, Long::sum);
         }
+    }
+
+    /**
+     * Who asked for the CPU: the first frame outside the JDK and reactor-core, whose operators only pass work along.
+     * A sample in HashMap.get called from a header filter counts for the header filter.
+     */
+    private static String firstOwnFrame(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            String m = method(f);
+            if (!(m.startsWith("java.") || m.startsWith("jdk.") || m.startsWith("sun.") || m.startsWith("reactor.core."))) {
+                return m;
+            }
+        }
+        return method(frames.get(0));
     }
 
     /** The allocation site worth acting on: the first frame outside java.* / jdk.* / sun.*. */
@@ -112,7 +137,9 @@ final class JfrSummary {
         sb.append(String.format(Locale.ROOT, "%d execution samples; %.1f MB allocated (sampled weight); %d GCs, %d ms total pause%n%n",
                 samples, allocated / 1e6, gcCount, gcPause.toMillis()));
         section(sb, "CPU by code family (own samples)", familySamples, samples, "%");
+        section(sb, "CPU by code family of the first frame outside the JDK and reactor-core", ownerFamilySamples, samples, "%");
         section(sb, "Hottest methods, own samples (top frame)", selfSamples, samples, "%");
+        section(sb, "Hottest methods outside the JDK and reactor-core (first such frame)", ownerSamples, samples, "%");
         section(sb, "Hottest methods, samples anywhere on the stack", totalSamples, samples, "%");
         section(sb, "Allocation by class (sampled weight)", allocByClass, allocated, "%");
         section(sb, "Allocation by first non-JDK frame (sampled weight)", allocBySite, allocated, "%");
