@@ -44,7 +44,9 @@ class DataLossTest {
 
     @Test
     void canaryWithFailingReorderedDeliveriesAndAMonolithRestartLosesAndSplitsNothing() throws Exception {
-        DeliverySettings delivery = new DeliverySettings(20, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), 1);
+        // Many attempts: the double draws injected failures even while the monolith is down for its restart, so failed
+        // attempts pile up then (daprd would pause delivery to an unhealthy app). The test wants no event to give up.
+        DeliverySettings delivery = new DeliverySettings(200, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), 1);
         try (MigrationEnvironment env = MigrationEnvironment.start("data-loss", delivery)) {
             OrdersApi legacy = env.legacy();
             OrdersApi orders = env.orders();
