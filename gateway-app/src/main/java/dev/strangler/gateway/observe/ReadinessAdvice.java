@@ -14,6 +14,9 @@ import dev.strangler.gateway.routes.Stage;
  */
 public record ReadinessAdvice(String verdict, String message) {
 
+    /** Enough comparisons to flag poor parity before the full sample is in: nobody should wait for 1,000 to see 50%. */
+    static final long EARLY_WARNING_SAMPLES = 100;
+
     public static ReadinessAdvice of(Stage stage, AdviceSpec advice, RouteStats.Snapshot s, String legacy, String target) {
         if (stage instanceof Stage.Legacy) {
             return new ReadinessAdvice("wait", "serving from " + legacy + "; move to stage shadow to compare " + target
@@ -21,7 +24,9 @@ public record ReadinessAdvice(String verdict, String message) {
         }
         if (stage instanceof Stage.Shadow) {
             Double parity = s.shadowParity();
-            if (s.shadowCompared() < advice.minSamples()) {
+            boolean clearlyBelow = parity != null && parity < advice.minParity()
+                    && s.shadowCompared() >= Math.min(EARLY_WARNING_SAMPLES, advice.minSamples());
+            if (s.shadowCompared() < advice.minSamples() && !clearlyBelow) {
                 return new ReadinessAdvice("wait", String.format(Locale.ROOT, "shadow compared %,d of the %,d requests needed%s",
                         s.shadowCompared(), advice.minSamples(), parity == null ? "" : String.format(Locale.ROOT, " (parity so far %.2f%%)", parity)));
             }

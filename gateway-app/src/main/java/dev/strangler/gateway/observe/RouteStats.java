@@ -63,7 +63,7 @@ public final class RouteStats {
         }
     }
 
-    /** A copy that was never sent, because the shadow queue was full. */
+    /** A copy that was never sent: no free shadow slot, or a request body over the cap. */
     public void shadowDropped() {
         shadowDropped.increment();
     }

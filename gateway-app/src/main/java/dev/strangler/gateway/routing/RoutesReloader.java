@@ -118,7 +118,8 @@ public final class RoutesReloader implements SmartLifecycle {
             }
             apply(loader.parse(file, content));
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | LinkageError e) {
+            // Caught so that the scheduled task survives: an escaping throwable would silently stop all later reloads.
             log.error("event=routes.reload.error file={} error=\"{}\"", file, e.toString(), e);
         }
     }
