@@ -152,6 +152,7 @@ up() {
 
 Everything is up:
   gateway          http://localhost:8080          (try: curl -i http://localhost:8080/api/orders)
+  dashboard        http://localhost:9080/actuator/dashboard
   migration table  http://localhost:9080/actuator/migration
   monolith         http://localhost:8081          (its own UI, bypassing the gateway)
   orders-service   http://localhost:8082
