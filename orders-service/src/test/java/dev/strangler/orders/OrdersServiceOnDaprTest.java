@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.daprdouble.DaprSidecarDouble;
 import dev.strangler.daprdouble.config.AppSpec;
+import io.dapr.client.DaprClient;
+import io.dapr.client.DaprClientBuilder;
+import io.dapr.config.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,6 +178,31 @@ class OrdersServiceOnDaprTest {
                 assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200));
         HttpResponse<String> back = get("/api/orders/" + id);
         assertThat(back.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aLostListingIndexIsRebuiltByTheBackfill() throws Exception {
+        long mine = json.readTree(post("/api/orders", "{\"customerId\":2,\"items\":[{\"productId\":2,\"quantity\":5}]}", null).body())
+                .get("id").asLong();
+        LEGACY.putOrder(91, "{\"id\":91,\"customerId\":1,\"items\":[{\"productId\":2,\"quantity\":1,\"unitPrice\":3.50}],"
+                + "\"total\":3.50,\"status\":\"CANCELLED\",\"createdAt\":\"2026-10-01T08:00:00.000Z\",\"version\":2}");
+        try (DaprClient client = new DaprClientBuilder()
+                .withPropertyOverride(Properties.SIDECAR_IP, "127.0.0.1")
+                .withPropertyOverride(Properties.GRPC_PORT, Integer.toString(GRPC_PORT))
+                .withPropertyOverride(Properties.HTTP_PORT, Integer.toString(HTTP_PORT))
+                .build()) {
+            client.deleteState("indexstore", "orders-index").block(Duration.ofSeconds(10));
+        }
+        assertThat(json.readTree(get("/api/orders").body()).get("totalElements").asLong()).isZero();
+
+        HttpResponse<String> started = post("/actuator/backfill", "{\"fromStart\":true}", null);
+
+        assertThat(started.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(json.readTree(get("/actuator/backfill").body()).get("state").asText()).isEqualTo("COMPLETED"));
+        String listing = get("/api/orders?size=100").body();
+        assertThat(listing).contains("\"id\":" + mine + ",", "\"id\":91,");
+        assertThat(json.readTree(get("/api/orders/91").body()).get("status").asText()).isEqualTo("CANCELLED");
     }
 
     private void assertUnavailable(HttpResponse<String> response) throws IOException {

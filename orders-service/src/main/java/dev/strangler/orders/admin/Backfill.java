@@ -1,6 +1,8 @@
 package dev.strangler.orders.admin;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.stream.LongStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -10,8 +12,10 @@ import dev.strangler.orders.legacy.LegacyPage;
 import dev.strangler.orders.order.Order;
 import dev.strangler.orders.order.OrderSource;
 import dev.strangler.orders.state.DaprState;
+import dev.strangler.orders.state.OrderIdAllocator;
 import dev.strangler.orders.state.OrderIndex;
 import dev.strangler.orders.state.OrderStore;
+import dev.strangler.orders.state.StoredOrder;
 import dev.strangler.orders.state.Versioned;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,17 +27,20 @@ import org.springframework.stereotype.Component;
  * Copies every monolith order into the state store: keyset pages by ascending id through Dapr service invocation,
  * each order written with {@code saveState} (no outbox event) only if absent, so it never overwrites a newer
  * version that sync already brought. Progress is saved in {@code indexstore} after every page; a run that stopped
- * resumes where it was. One run at a time per instance, in the background.
+ * resumes where it was. Every order it sees, and then every order of this service's own id range, is (re)indexed,
+ * so a run also rebuilds the listing index. One run at a time per instance, in the background.
  */
 @Component
 class Backfill implements DisposableBean {
 
     static final String PROGRESS_KEY = "backfill-progress";
+    private static final int REINDEX_CHUNK = 100;
     private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
     private final LegacyClient legacy;
     private final OrderStore store;
     private final OrderIndex index;
+    private final OrderIdAllocator ids;
     private final DaprState state;
     private final Clock clock;
     private final OrdersProperties properties;
@@ -44,10 +51,12 @@ class Backfill implements DisposableBean {
     });
     private volatile boolean running;
 
-    Backfill(LegacyClient legacy, OrderStore store, OrderIndex index, DaprState state, Clock clock, OrdersProperties properties) {
+    Backfill(LegacyClient legacy, OrderStore store, OrderIndex index, OrderIdAllocator ids, DaprState state, Clock clock,
+             OrdersProperties properties) {
         this.legacy = legacy;
         this.store = store;
         this.index = index;
+        this.ids = ids;
         this.state = state;
         this.clock = clock;
         this.properties = properties;
@@ -100,6 +109,8 @@ class Backfill implements DisposableBean {
                     break;
                 }
             }
+            long reindexed = reindexOwnOrders();
+            log.info("event=backfill_reindexed ownOrders={}", reindexed);
             progress = progress.finished(clock.instant());
             save(progress);
             log.info("event=backfill_completed pages={} copied={} alreadyPresent={}", progress.pages(), progress.copied(),
@@ -114,6 +125,22 @@ class Backfill implements DisposableBean {
         } finally {
             running = false;
         }
+    }
+
+    /**
+     * Puts every order this service created back into the listing index, reading its own id range from the floor to
+     * the counter in bulk: the index is written after the order, so a crash in between leaves an order unlisted.
+     */
+    private long reindexOwnOrders() {
+        long highest = ids.highest();
+        long found = 0;
+        for (long from = properties.idFloor(); from <= highest; from += REINDEX_CHUNK) {
+            List<Long> chunk = LongStream.rangeClosed(from, Math.min(highest, from + REINDEX_CHUNK - 1)).boxed().toList();
+            List<Order> orders = store.findAll(chunk).stream().map(StoredOrder::order).toList();
+            index.add(orders);
+            found += orders.size();
+        }
+        return found;
     }
 
     private void save(BackfillProgress progress) {

@@ -53,6 +53,11 @@ public class OrderIdAllocator {
                 "Could not allocate an order id under contention; try again", properties.retryAfter(), null);
     }
 
+    /** The highest id handed out so far, or {@code idFloor - 1} before the first. */
+    public long highest() {
+        return state.get(store, COUNTER_KEY, Long.class).map(Versioned::value).orElse(floor - 1);
+    }
+
     /** The id {@link #next()} would most likely hand out, without using it up (for dry runs). */
     public long peek() {
         return state.get(store, COUNTER_KEY, Long.class).map(counter -> counter.value() + 1).orElse(floor);
