@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.orders.config.OrdersProperties;
 import dev.strangler.orders.state.DaprState;
 import dev.strangler.orders.state.StateConflictException;
@@ -52,14 +51,12 @@ public class DeadLetters {
 
     private final DaprState state;
     private final DaprClient dapr;
-    private final ObjectMapper json;
     private final Clock clock;
     private final OrdersProperties properties;
 
-    DeadLetters(DaprState state, DaprClient dapr, ObjectMapper json, Clock clock, OrdersProperties properties) {
+    DeadLetters(DaprState state, DaprClient dapr, Clock clock, OrdersProperties properties) {
         this.state = state;
         this.dapr = dapr;
-        this.json = json;
         this.clock = clock;
         this.properties = properties;
     }
