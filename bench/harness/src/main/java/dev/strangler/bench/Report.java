@@ -95,6 +95,10 @@ final class Report {
             md.append("> SMOKE RUN: ").append(settings.duration().toSeconds()).append(" s per case, ").append(settings.runs())
                     .append(" run(s). It checks that the harness works; its numbers are not measurements.\n\n");
         }
+        double load = Double.parseDouble(env.loadAverageAtStart().split(" ")[0]);
+        if (!settings.smoke() && load > 1.5) {
+            md.append(String.format(Locale.ROOT, "> **The machine was busy (load average %.2f at the start): these numbers are noisy.**%n%n", load));
+        }
         md.append(String.format(Locale.ROOT, "Run %s, commit %s. `nproc` = %d (%s). %s.%n", startedAt, env.commit(), env.cpus(),
                 env.cpuModel(), capitalize(env.layout().describe())));
         md.append(String.format(Locale.ROOT, "%s; %s; %s. Median of %d run(s) of %d s, after a %d s warm-up per target;"
