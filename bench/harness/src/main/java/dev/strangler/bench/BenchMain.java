@@ -91,8 +91,7 @@ public final class BenchMain {
     }
 
     private static String loadWarning(Environment env) {
-        double oneMinute = Double.parseDouble(env.loadAverageAtStart().split(" ")[0]);
-        return oneMinute > 1.5 ? " (WARNING: the machine is busy; expect noisy numbers)" : "";
+        return env.oneMinuteLoadAtStart() > 1.5 ? " (WARNING: the machine is busy; expect noisy numbers)" : "";
     }
 
     private static void deleteRecursively(Path dir) {

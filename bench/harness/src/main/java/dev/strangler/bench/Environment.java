@@ -48,6 +48,16 @@ record Environment(int cpus, CpuLayout layout, Path java, String cpuModel, Strin
         }
     }
 
+    /** The 1-minute load average when the run started; NaN when /proc/loadavg could not be read. */
+    double oneMinuteLoadAtStart() {
+        try {
+            return Double.parseDouble(loadAverageAtStart.split(" ")[0]);
+        }
+        catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("nproc", cpus);

@@ -95,7 +95,7 @@ final class Report {
             md.append("> SMOKE RUN: ").append(settings.duration().toSeconds()).append(" s per case, ").append(settings.runs())
                     .append(" run(s). It checks that the harness works; its numbers are not measurements.\n\n");
         }
-        double load = Double.parseDouble(env.loadAverageAtStart().split(" ")[0]);
+        double load = env.oneMinuteLoadAtStart();
         if (!settings.smoke() && load > 1.5) {
             md.append(String.format(Locale.ROOT, "> **The machine was busy (load average %.2f at the start): these numbers are noisy.**%n%n", load));
         }
