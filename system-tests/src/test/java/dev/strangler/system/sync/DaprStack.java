@@ -11,7 +11,7 @@ import dev.strangler.system.support.Repo;
 
 /**
  * The Dapr side of the migration as real processes: the sidecar double (in this JVM, reading the repository's
- * {@code dapr/components}), the monolith's jar and orders-service's jar, each told its sidecar's ports through
+ * {@code dapr/components}, state in memory so that every run starts empty, like the monolith's fresh data directory), the monolith's jar and orders-service's jar, each told its sidecar's ports through
  * {@code DAPR_GRPC_PORT} / {@code DAPR_HTTP_PORT}. Closing stops orders-service, the monolith, then the double.
  */
 public final class DaprStack implements AutoCloseable {
@@ -39,7 +39,6 @@ public final class DaprStack implements AutoCloseable {
     public static DaprStack start(String name, DeliverySettings delivery, UnaryOperator<AppSpec> legacyCustomizer) {
         DaprSidecarDouble dapr = DaprSidecarDouble.builder()
                 .resourcesPath(Repo.root().resolve("dapr").resolve("components"))
-                .dataFile(Repo.target("app-work", name + "-dapr-state.json"))
                 .delivery(delivery)
                 .app(LEGACY_APP_ID)
                 .app(ORDERS_APP_ID)
