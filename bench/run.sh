@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --jmh) mode=jmh; shift; jmh_args=("$@"); break ;;
     --smoke) smoke=true; harness_args+=("$1") ;;
     --skip-gateway-build) build_gateway=false ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) harness_args+=("$1") ;;
   esac
   shift
