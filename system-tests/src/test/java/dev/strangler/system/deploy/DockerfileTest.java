@@ -111,9 +111,13 @@ class DockerfileTest {
         }
     }
 
+    /**
+     * Waits for liveness, not readiness: the image holds only the app, and orders-service is not ready without
+     * its Dapr sidecar, which the pod or compose file supplies.
+     */
     private static int awaitReady(int port, Process process) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness"))
                 .timeout(Duration.ofSeconds(2)).build();
         int status = -1;
         for (int attempt = 0; attempt < 240 && process.isAlive(); attempt++) {
