@@ -97,6 +97,14 @@ class DataLossTest {
             assertThat(placed.values()).extracting(Placed::backend).contains("legacy", "orders");
             assertThat(env.stack().dapr().deadLetters()).as("nothing gave up").isEmpty();
 
+            // The monolith publishes from its outbox table after each commit, so the broker settling is not the end:
+            // wait (bounded) until both stores list the same orders, then compare them in detail.
+            await().atMost(SyncTimeouts.SETTLE).untilAsserted(() -> {
+                Map<Long, String> legacyNow = byId(legacy.listAll(""));
+                Map<Long, String> serviceNow = byId(orders.listAll(""));
+                assertThat(legacyNow).hasSize((int) legacyBefore + ORDERS);
+                assertThat(serviceNow.keySet()).isEqualTo(legacyNow.keySet());
+            });
             Map<Long, String> inLegacy = byId(legacy.listAll(""));
             Map<Long, String> inService = byId(orders.listAll(""));
             assertThat(inLegacy).hasSize((int) legacyBefore + ORDERS);

@@ -93,6 +93,10 @@ class TwoWaySyncTest {
     void appliedEventsAreNeverPublishedBack() {
         long fromService = orders.createOrder(1, 1, 1).get("id").asLong();
         long fromLegacy = legacy.createOrder(1, 1, 1).get("id").asLong();
+        await().atMost(SETTLE).untilAsserted(() -> {
+            assertThat(orders.listAll("customerId=1")).extracting(order -> order.get("id").asLong()).contains(fromLegacy);
+            assertThat(legacy.get("/api/orders/" + fromService).status()).isEqualTo(200);
+        });
         stack.awaitDeliveriesSettled(SETTLE);
 
         List<JsonNode> serviceEvents = stack.dapr().publishedEvents("orders");
