@@ -25,9 +25,13 @@ final class GatewayClient {
             }
         }
 
-        /** Worth sending again with the same Idempotency-Key: the write provably or possibly did not happen. */
+        /**
+         * Worth sending again: the write did not happen or its outcome is unknown (no answer, any 5xx, for example a
+         * request cut off by a restart). Safe for creates with the same Idempotency-Key, and for cancels, whose repeat
+         * answers 409 if the first one did happen.
+         */
         boolean retryable() {
-            return status == 0 || status == 502 || status == 503 || status == 504;
+            return status == 0 || status >= 500;
         }
     }
 
