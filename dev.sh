@@ -98,12 +98,17 @@ down() {
 }
 
 status() {
-  local part name port url pid health
+  local part name port url pid health body
   for part in "${PARTS[@]}"; do
     name=$(field "$part" 1); port=$(field "$part" 2); url=$(field "$part" 3)
     pid=$(pid_of "$name")
     if alive "$name"; then
-      health=$(curl -fsS "$url" 2>/dev/null | grep -o '"status":"[A-Z_]*"' | head -1 || true)
+      if body=$(curl -fsS "$url" 2>/dev/null); then
+        health=$(grep -o '"status":"[A-Z_]*"' <<<"$body" | head -1 || true)
+        health=${health:-UP}
+      else
+        health=""
+      fi
       printf '%-22s pid %-7s port %-5s %s\n' "$name" "$pid" "$port" "${health:-not answering}"
     else
       printf '%-22s stopped\n' "$name"
@@ -147,6 +152,11 @@ up() {
   for part in "${PARTS[@]:1}"; do
     wait_healthy "$(field "$part" 1)" "$(field "$part" 3)" || exit 1
   done
+  # Orders from before the migration must stay listable through the new service; the backfill copies only
+  # what orders-service lacks, so running it on every start is cheap and safe.
+  curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:8082/actuator/backfill \
+    && say "  backfill of legacy orders into orders-service started (progress: curl localhost:8082/actuator/backfill)" \
+    || say "  could not start the backfill of legacy orders (POST localhost:8082/actuator/backfill); see .dev/logs/orders-service.log"
 
   cat <<EOF
 
