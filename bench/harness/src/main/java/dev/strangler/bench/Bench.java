@@ -98,29 +98,26 @@ final class Bench implements AutoCloseable {
         }
 
         log("route-table scaling: the last-declared route, 64 connections");
-        List<Target> scaling = new ArrayList<>();
+        // Fresh processes for every table size, 1 included, with the same warm-up: a process kept from the comparison
+        // above would be warmer than the others and inflate the ratios.
+        gateway1.server().close();
+        stock1.server().close();
+        List<Target> scalingTargets = new ArrayList<>();
         for (int n : settings.routeCounts()) {
-            if (n == 1) {
-                scaling.add(gateway1);
-            }
-            else {
-                Target t = ready(launchGateway("gateway-" + n, "gateway@" + n, n));
-                warmUp(t);
-                scaling.add(t);
-            }
+            scalingTargets.add(ready(launchGateway("gateway-scaling-" + n, n == 1 ? "gateway" : "gateway@" + n, n)));
         }
-        Target stockMany = ready(launchStock(settings.stockScalingRoutes()));
-        warmUp(stockMany);
-        List<Target> scalingTargets = new ArrayList<>(scaling);
-        scalingTargets.add(stock1);
-        scalingTargets.add(stockMany);
+        scalingTargets.add(ready(launchStock(1)));
+        scalingTargets.add(ready(launchStock(settings.stockScalingRoutes())));
+        for (Target t : scalingTargets) {
+            warmUp(t);
+        }
         for (int round = 1; round <= settings.runs(); round++) {
             for (Target t : scalingTargets) {
                 record(t, Settings.HIGH_CONCURRENCY, "routes");
             }
         }
 
-        Target reloadTarget = scaling.get(Math.min(1, scaling.size() - 1));
+        Target reloadTarget = scalingTargets.get(Math.min(1, settings.routeCounts().size() - 1));
         log("hot reload: " + reloadTarget.routes() + " routes, routes.yaml rewritten every " + settings.rewriteEvery().toMillis() + " ms");
         measureReload(reloadTarget);
     }
