@@ -117,6 +117,24 @@ class ResilienceTest {
     }
 
     @Test
+    void manyConcurrentRequestsThroughAGuardedRouteAreAllServed() throws Exception {
+        // 80 requests in flight at once, each held 300 ms by the backend: no per-route concurrency cap may reject them.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(80);
+        try {
+            var calls = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 80; i++) {
+                calls.add(pool.submit(() -> Http.get(url("/orders/c?sleepMs=300&on=orders")).statusCode()));
+            }
+            for (var call : calls) {
+                assertThat(call.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void safeRequestsAreRetriedWritesAreNot() {
         flaky.failNext(2);
         int before = flaky.calls();
