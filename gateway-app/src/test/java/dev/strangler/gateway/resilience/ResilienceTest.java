@@ -121,12 +121,14 @@ class ResilienceTest {
         // 80 requests in flight at once, each held 300 ms by the backend: no per-route concurrency cap may reject them.
         var pool = java.util.concurrent.Executors.newFixedThreadPool(80);
         try {
-            var calls = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            var calls = new java.util.ArrayList<java.util.concurrent.Future<HttpResponse<String>>>();
             for (int i = 0; i < 80; i++) {
-                calls.add(pool.submit(() -> Http.get(url("/orders/c?sleepMs=300&on=orders")).statusCode()));
+                calls.add(pool.submit(() -> Http.get(url("/orders/c?sleepMs=300&on=orders"))));
             }
             for (var call : calls) {
-                assertThat(call.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+                HttpResponse<String> r = call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("X-Strangler-Backend")).as("served by the new backend, not a fallback").hasValue("orders");
             }
         }
         finally {
