@@ -104,8 +104,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    PathSafetyFilter pathSafetyFilter() {
-        return new PathSafetyFilter();
+    PathSafetyFilter pathSafetyFilter(StranglerProperties properties) {
+        return new PathSafetyFilter(properties.hiddenPaths());
     }
 
     @Bean

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param responseTags   whether responses carry X-Strangler-Route and X-Strangler-Backend
  * @param trustedProxies CIDR ranges whose X-Forwarded-* headers are believed and appended to
  * @param accessLog      whether each proxied request is logged on the {@code strangler.access} logger
+ * @param hiddenPaths    path prefixes never served on the public port (404), such as backends' actuator and internal APIs
  */
 @ConfigurationProperties(StranglerProperties.PREFIX)
 public record StranglerProperties(
@@ -22,7 +23,8 @@ public record StranglerProperties(
         Duration settleTime,
         Boolean responseTags,
         List<String> trustedProxies,
-        Boolean accessLog) {
+        Boolean accessLog,
+        List<String> hiddenPaths) {
 
     public static final String PREFIX = "strangler";
 
@@ -33,5 +35,6 @@ public record StranglerProperties(
         responseTags = responseTags == null || responseTags;
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         accessLog = accessLog == null || accessLog;
+        hiddenPaths = hiddenPaths == null ? List.of("/actuator", "/internal") : List.copyOf(hiddenPaths);
     }
 }

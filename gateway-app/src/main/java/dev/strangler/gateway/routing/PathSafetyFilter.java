@@ -1,5 +1,8 @@
 package dev.strangler.gateway.routing;
 
+import java.util.Arrays;
+import java.util.List;
+
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -13,20 +16,28 @@ import reactor.core.publisher.Mono;
  * Normalizes the request path before anything looks at it, and answers 400 to a path that a backend
  * could read differently from the gateway. Runs first of the gateway's filters, and only for proxied
  * requests: the management port never passes through it.
- * Also answers 404 to {@code /actuator/**} on the public port: neither the gateway's actuator (it is on
- * the management port) nor a backend's is ever exposed through it.
+ * Also answers 404 to the hidden paths ({@code strangler.hidden-paths}, by default {@code /actuator} and
+ * {@code /internal} and everything below them): neither the gateway's actuator (it is on the management port)
+ * nor a backend's actuator or internal API is ever exposed through the public port. The check runs on the
+ * decoded, normalized segments, so no spelling of the path gets around it.
  */
 public final class PathSafetyFilter implements GlobalFilter, Ordered {
 
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
+    private final String[][] hidden;
+
+    public PathSafetyFilter(List<String> hiddenPaths) {
+        this.hidden = hiddenPaths.stream().map(p -> p.replaceAll("^/+|/+$", "").split("/+")).toArray(String[][]::new);
+    }
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         try {
             RequestPath path = PathNormalizer.normalize(exchange.getRequest().getURI().getRawPath());
-            if (path.segments().length > 0 && path.segments()[0].equals("actuator")) {
+            if (isHidden(path.segments())) {
                 return Problems.write(exchange, HttpStatus.NOT_FOUND, "not-found", "Not Found",
-                        "Actuator endpoints are served on the management port only.");
+                        "This path is not served on the public port.");
             }
             exchange.getAttributes().put(RequestPath.ATTRIBUTE, path);
         }
@@ -34,6 +45,15 @@ public final class PathSafetyFilter implements GlobalFilter, Ordered {
             return Problems.write(exchange, HttpStatus.BAD_REQUEST, "ambiguous-path", "Ambiguous request path", e.getMessage());
         }
         return chain.filter(exchange);
+    }
+
+    private boolean isHidden(String[] segments) {
+        for (String[] prefix : hidden) {
+            if (segments.length >= prefix.length && Arrays.equals(segments, 0, prefix.length, prefix, 0, prefix.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -149,15 +149,18 @@ class GatewayRoutingTest {
     }
 
     @Test
-    void actuatorIsNotReachableOnThePublicPort() {
+    void actuatorAndInternalApisAreNotReachableOnThePublicPort() {
         int legacyRequestsBefore = fixture.legacy.requests();
         for (String path : new String[] { "/actuator", "/actuator/health", "/actuator/migration", "/actuator/prometheus",
-                "/api/../actuator/health", "//actuator/env" }) {
+                "/api/../actuator/health", "//actuator/env", "/%61ctuator/env", "/internal/sync/orders?afterId=0",
+                "/internal;x=1/sync" }) {
             HttpResponse<String> response = Http.get(url(path));
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         }
-        assertThat(fixture.legacy.requests()).as("not proxied to the monolith's actuator either").isEqualTo(legacyRequestsBefore);
+        assertThat(fixture.legacy.requests()).as("not proxied to the monolith's actuator or internal API either")
+                .isEqualTo(legacyRequestsBefore);
+        assertThat(Http.get(url("/internals")).statusCode()).as("only whole segments are hidden").isEqualTo(200);
     }
 
     @Test
