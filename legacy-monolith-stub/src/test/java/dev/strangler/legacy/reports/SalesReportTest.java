@@ -8,14 +8,14 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strangler.legacy.support.Http;
-import dev.strangler.legacy.support.MonolithTest;
+import dev.strangler.legacy.support.SharedMonolith;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@MonolithTest
+@SharedMonolith
 class SalesReportTest {
 
     @LocalServerPort

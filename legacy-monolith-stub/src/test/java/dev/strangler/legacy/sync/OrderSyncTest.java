@@ -9,7 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strangler.legacy.support.MonolithTest;
+import dev.strangler.legacy.support.SharedMonolith;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * orders-service's events, the outbox rows of its own changes, shadow dry runs and the keyset read. Publishing is
  * off here (no sidecar), so the outbox rows stay to be looked at.
  */
-@MonolithTest
+@SharedMonolith
 @TestPropertySource(properties = "legacy.sync.publish=false")
 class OrderSyncTest {
 

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class IdempotencyContractTest {
 
-    @ContractTest
+    @ContractCase
     void sameKeyAndSameBodyReturnTheSameOrder201ThenOnly200(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long customer = fixture.customer(1);
@@ -40,7 +40,7 @@ class IdempotencyContractTest {
         assertThat(count(api, customer)).as("only one order was stored").isEqualTo(before + 1);
     }
 
-    @ContractTest
+    @ContractCase
     void sameKeyWithAnotherBodyIsAConflictAndChangesNothing(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long customer = fixture.customer(0);
@@ -57,7 +57,7 @@ class IdempotencyContractTest {
         assertThat(api.get("/api/orders/" + first.json().get("id").asLong()).body()).isEqualTo(first.body());
     }
 
-    @ContractTest
+    @ContractCase
     void concurrentRequestsWithTheSameKeyCreateExactlyOneOrder(ContractFixture fixture) throws Exception {
         OrdersApi api = fixture.api();
         long customer = fixture.customer(0);
@@ -90,7 +90,7 @@ class IdempotencyContractTest {
         }
     }
 
-    @ContractTest
+    @ContractCase
     void differentKeysCreateDifferentOrdersForTheSameBody(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         String body = OrderBodies.order(fixture.customer(0), fixture.product(1), 1);
@@ -101,7 +101,7 @@ class IdempotencyContractTest {
         assertThat(other.get("id").asLong()).isNotEqualTo(one.get("id").asLong());
     }
 
-    @ContractTest
+    @ContractCase
     void aBlankOrOverlongKeyIsRejected(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         String body = OrderBodies.order(fixture.customer(0), fixture.product(0), 1);

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OrderCancellationContractTest {
 
-    @ContractTest
+    @ContractCase
     void cancelAnswersTheCancelledOrderWithTheNextVersion(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         JsonNode created = api.createOrder(fixture.customer(0), fixture.product(1), 3);
@@ -28,7 +28,7 @@ class OrderCancellationContractTest {
         assertThat(api.get("/api/orders/" + id).body()).isEqualTo(cancelled.body());
     }
 
-    @ContractTest
+    @ContractCase
     void secondCancelIsAConflictAndKeepsTheVersion(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long id = api.createOrder(fixture.customer(1), fixture.product(0), 1).get("id").asLong();
@@ -38,7 +38,7 @@ class OrderCancellationContractTest {
         assertThat(api.get("/api/orders/" + id).body()).isEqualTo(afterFirstCancel);
     }
 
-    @ContractTest
+    @ContractCase
     void cancelOfAnUnknownOrderIs404(ContractFixture fixture) {
         assertProblem(fixture.api().cancel(fixture.absentOrderId()), 404, "not-found");
     }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OrderCreationContractTest {
 
-    @ContractTest
+    @ContractCase
     void createAnswers201WithLocationAndTheNewOrder(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long customer = fixture.customer(1);
@@ -43,7 +43,7 @@ class OrderCreationContractTest {
                 .isLessThan(Duration.ofMinutes(10));
     }
 
-    @ContractTest
+    @ContractCase
     void createdOrderReadsBackIdenticallyFromItsLocation(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         ApiResponse created = api.create(OrderBodies.order(fixture.customer(0), fixture.product(1), 4));
@@ -57,7 +57,7 @@ class OrderCreationContractTest {
                 .extracting(JsonNode::toString).contains(created.json().toString());
     }
 
-    @ContractTest
+    @ContractCase
     void unitPriceIsTheSameForTheSameProductAndTotalsAddUp(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         JsonNode one = api.createOrder(fixture.customer(0), fixture.product(0), 1);
@@ -69,7 +69,7 @@ class OrderCreationContractTest {
         assertThat(seven.get("total").decimalValue()).isEqualByComparingTo(unitPrice.multiply(BigDecimal.valueOf(7)));
     }
 
-    @ContractTest
+    @ContractCase
     void unknownRequestFieldsAreIgnored(ContractFixture fixture) {
         String body = ("{\"customerId\":%d,\"note\":\"leave at the back door\","
                 + "\"items\":[{\"productId\":%d,\"quantity\":2,\"giftWrap\":true}]}")
@@ -81,7 +81,7 @@ class OrderCreationContractTest {
         assertOrderShape(response.json(), response.body());
     }
 
-    @ContractTest
+    @ContractCase
     void getOfAnUnknownOrderIs404(ContractFixture fixture) {
         assertProblem(fixture.api().get("/api/orders/" + fixture.absentOrderId()), 404, "not-found");
     }

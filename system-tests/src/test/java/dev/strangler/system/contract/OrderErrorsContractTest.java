@@ -9,7 +9,7 @@ import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 class OrderErrorsContractTest {
 
-    @ContractTest
+    @ContractCase
     void unknownCustomerOrProductIs400AndStoresNothing(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long before = total(api);
@@ -22,7 +22,7 @@ class OrderErrorsContractTest {
         assertThat(total(api)).isEqualTo(before);
     }
 
-    @ContractTest
+    @ContractCase
     void invalidOrderBodiesAre400InvalidRequestAndStoreNothing(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long customer = fixture.customer(0);
@@ -54,7 +54,7 @@ class OrderErrorsContractTest {
         assertThat(total(api)).isEqualTo(before);
     }
 
-    @ContractTest
+    @ContractCase
     void malformedJsonIs400MalformedJson(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         assertProblem(api.create("{\"customerId\":1,"), 400, "malformed-json");
@@ -62,7 +62,7 @@ class OrderErrorsContractTest {
         assertProblem(api.create("not json"), 400, "malformed-json");
     }
 
-    @ContractTest
+    @ContractCase
     void badListingParametersAre400(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         assertSoftly(softly -> {
@@ -75,7 +75,7 @@ class OrderErrorsContractTest {
         assertThat(api.get("/api/orders?size=1").status()).isEqualTo(200);
     }
 
-    @ContractTest
+    @ContractCase
     void unknownOrNonNumericOrderIdsAre404Or400(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         assertProblem(api.get("/api/orders/" + fixture.absentOrderId()), 404, "not-found");
@@ -83,7 +83,7 @@ class OrderErrorsContractTest {
         assertProblem(api.cancel(fixture.absentOrderId()), 404, "not-found");
     }
 
-    @ContractTest
+    @ContractCase
     void doubleCancelIs409(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long id = api.createOrder(fixture.customer(0), fixture.product(0), 1).get("id").asLong();
@@ -91,7 +91,7 @@ class OrderErrorsContractTest {
         assertProblem(api.cancel(id), 409, "order-already-cancelled");
     }
 
-    @ContractTest
+    @ContractCase
     void unsupportedMethodIs405(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long id = api.createOrder(fixture.customer(0), fixture.product(0), 1).get("id").asLong();
@@ -100,7 +100,7 @@ class OrderErrorsContractTest {
         assertProblem(api.send("GET", "/api/orders/" + id + "/cancel", null, null), 405, "method-not-allowed");
     }
 
-    @ContractTest
+    @ContractCase
     void nonJsonContentTypeIs415(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         String body = OrderBodies.order(fixture.customer(0), fixture.product(0), 1);
@@ -109,7 +109,7 @@ class OrderErrorsContractTest {
                 "unsupported-media-type");
     }
 
-    @ContractTest
+    @ContractCase
     void unknownPathUnderOrdersIs404(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long id = api.createOrder(fixture.customer(0), fixture.product(0), 1).get("id").asLong();

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OrderListingContractTest {
 
-    @ContractTest
+    @ContractCase
     void listReturnsThePageObjectWithDefaultPageAndSize(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         api.createOrder(fixture.customer(0), fixture.product(0), 1);
@@ -42,7 +42,7 @@ class OrderListingContractTest {
         ContractAssertions.assertIntegerIds(response.body());
     }
 
-    @ContractTest
+    @ContractCase
     void pagesSplitTheListingWithoutGapsOrOverlaps(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long customer = fixture.customer(1);
@@ -74,7 +74,7 @@ class OrderListingContractTest {
         assertThat(api.listAll(filter)).hasSize((int) total);
     }
 
-    @ContractTest
+    @ContractCase
     void customerFilterReturnsOnlyThatCustomersOrdersAndCountsThem(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long mine = fixture.customer(0);
@@ -91,7 +91,7 @@ class OrderListingContractTest {
         assertThat(all).extracting(order -> order.get("id").asLong()).contains(myOrder).doesNotContain(theirOrder);
     }
 
-    @ContractTest
+    @ContractCase
     void listingIsNewestFirst(ContractFixture fixture) {
         OrdersApi api = fixture.api();
         long customer = fixture.customer(0);
@@ -110,7 +110,7 @@ class OrderListingContractTest {
         }
     }
 
-    @ContractTest
+    @ContractCase
     void unknownCustomerFilterGivesAnEmptyPage(ContractFixture fixture) {
         JsonNode page = fixture.api().getJson("/api/orders?customerId=" + fixture.unknownCustomerId());
         assertThat(page.get("content").size()).isZero();

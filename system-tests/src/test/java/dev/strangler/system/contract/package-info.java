@@ -2,7 +2,7 @@
  * The orders contract suite: one set of tests that every app serving {@code /api/orders} must pass, written against a
  * base URL only. The contract itself is written down in {@code legacy-monolith-stub/README.md}.
  *
- * <p>Each test method is a {@link dev.strangler.system.contract.ContractTest} and runs once per entry of
+ * <p>Each test method is a {@link dev.strangler.system.contract.ContractCase} and runs once per entry of
  * {@link dev.strangler.system.contract.ContractTargets#ALL}. An entry is an
  * {@link dev.strangler.system.contract.OrdersContractTarget}: it starts its app (with whatever the app needs) and
  * returns a {@link dev.strangler.system.contract.ContractFixture} with the base URL, the customer and product ids the

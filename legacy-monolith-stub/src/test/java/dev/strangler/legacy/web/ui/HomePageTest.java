@@ -5,14 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.strangler.legacy.support.Http;
-import dev.strangler.legacy.support.MonolithTest;
+import dev.strangler.legacy.support.SharedMonolith;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@MonolithTest
+@SharedMonolith
 class HomePageTest {
 
     @LocalServerPort

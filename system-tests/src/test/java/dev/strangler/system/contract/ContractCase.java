@@ -13,5 +13,5 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedTest(name = "[{0}]")
 @ArgumentsSource(ContractTargets.class)
-public @interface ContractTest {
+public @interface ContractCase {
 }

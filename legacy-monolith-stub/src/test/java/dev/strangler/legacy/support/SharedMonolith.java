@@ -12,5 +12,5 @@ import org.springframework.boot.test.context.SpringBootTest;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "legacy.data-dir=target/test-data/${random.uuid}")
-public @interface MonolithTest {
+public @interface SharedMonolith {
 }
