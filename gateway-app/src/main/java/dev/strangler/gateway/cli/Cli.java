@@ -22,6 +22,7 @@ import dev.strangler.gateway.routing.CompiledRoute;
 import dev.strangler.gateway.routing.PathNormalizer;
 import dev.strangler.gateway.routing.RequestPath;
 import dev.strangler.gateway.routing.RouteTable;
+import dev.strangler.gateway.routing.RoutingDecision;
 
 /**
  * The commands that check a routes file without starting a server:
@@ -114,9 +115,8 @@ public final class Cli {
                     + ", pattern " + match.pattern());
         }
         boolean toNew = route.stage() instanceof Stage.Migrated;
-        var backend = toNew ? route.target() : route.legacy();
-        String forwarded = toNew && route.spec().rewrite() != null ? route.spec().rewrite().apply(path.raw()) : path.raw();
-        out.println("  backend: " + backend.name() + " -> " + backend.base() + forwarded);
+        var decision = new RoutingDecision(route, match.pattern(), toNew ? route.target() : route.legacy(), toNew, null);
+        out.println("  backend: " + decision.backend().name() + " -> " + decision.backend().base() + decision.forwardPath(path));
         if (route.stage() instanceof Stage.Canary c) {
             out.println("  canary: " + c.canary().percent() + "% of " + c.canary().sticky() + " keys go to "
                     + route.target().name() + ", the rest to " + route.legacy().name());

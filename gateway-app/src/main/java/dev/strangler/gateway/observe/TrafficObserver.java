@@ -49,7 +49,10 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         long start = System.nanoTime();
         return chain.filter(exchange)
-                .doOnError(error -> record(exchange, start, BackendFailure.classify(error).status().value(), BackendFailure.classify(error).tag()))
+                .doOnError(error -> {
+                    BackendFailure failure = BackendFailure.classify(error);
+                    record(exchange, start, failure.status().value(), failure.tag());
+                })
                 .doFinally(signal -> {
                     if (signal != SignalType.ON_ERROR) {
                         HttpStatusCode status = exchange.getResponse().getStatusCode();
