@@ -130,7 +130,7 @@ class GatewayConfiguration {
 
     @Bean
     RouteBreakers routeBreakers(ReactiveResilience4JCircuitBreakerFactory factory) {
-        return new RouteBreakers(factory);
+        return new RouteBreakers(factory.getCircuitBreakerRegistry());
     }
 
     @Bean

@@ -19,6 +19,8 @@ import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.routing.TargetUrlFilter;
 import dev.strangler.gateway.web.BackendFailure;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -67,8 +69,9 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
             return call.onErrorResume(BackendFailure.UpstreamServerError.class, e -> Mono.empty());
         }
         String backend = decision.backend().name();
-        return breakers.breaker(decision.route().id(), backend, resilience.circuitBreaker())
-                .run(call, error -> recover(exchange, chain, decision, safe, error));
+        CircuitBreaker breaker = breakers.breaker(decision.route().id(), backend, resilience.circuitBreaker());
+        return call.transformDeferred(CircuitBreakerOperator.of(breaker))
+                .onErrorResume(error -> recover(exchange, chain, decision, safe, error));
     }
 
     private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain) {

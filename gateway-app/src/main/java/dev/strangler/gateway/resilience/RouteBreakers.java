@@ -1,32 +1,33 @@
 package dev.strangler.gateway.resilience;
 
 import java.time.Duration;
-
-import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
-import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreaker;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.strangler.gateway.routes.Resilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
 /**
- * One Resilience4j circuit breaker per route and backend, through Spring Cloud CircuitBreaker. The
- * breaker's name includes its thresholds, so a reload that changes them gets a fresh breaker while an
- * unchanged route keeps its state across reloads.
+ * One Resilience4j circuit breaker per route and backend. The breaker's name includes its thresholds, so a
+ * reload that changes them gets a fresh breaker while an unchanged route keeps its state across reloads.
+ * The breakers live in the registry that Spring Cloud CircuitBreaker binds to Micrometer, so their metrics
+ * appear without extra wiring. They are applied with Resilience4j's Reactor operator rather than through
+ * Spring Cloud CircuitBreaker's {@code run}, which looks the breaker up again and arms a time limiter timer
+ * on every call; the route's own timeout is the only timeout.
  */
 public final class RouteBreakers {
 
     static final Resilience.CircuitBreakerSpec DEFAULTS = new Resilience.CircuitBreakerSpec(50, 20, Duration.ofSeconds(10));
 
-    private final ReactiveResilience4JCircuitBreakerFactory factory;
-    private final java.util.concurrent.ConcurrentHashMap<String, Entry> byRouteAndBackend = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CircuitBreakerRegistry registry;
+    private final ConcurrentHashMap<String, Entry> byRouteAndBackend = new ConcurrentHashMap<>();
 
-    private record Entry(Resilience.CircuitBreakerSpec spec, ReactiveCircuitBreaker breaker) {
+    private record Entry(Resilience.CircuitBreakerSpec spec, CircuitBreaker breaker) {
     }
 
-    public RouteBreakers(ReactiveResilience4JCircuitBreakerFactory factory) {
-        this.factory = factory;
+    public RouteBreakers(CircuitBreakerRegistry registry) {
+        this.registry = registry;
     }
 
     static String name(String routeId, String backend, Resilience.CircuitBreakerSpec spec) {
@@ -34,7 +35,7 @@ public final class RouteBreakers {
     }
 
     /** Called per request: a cached breaker unless the route's thresholds changed. */
-    public ReactiveCircuitBreaker breaker(String routeId, String backend, Resilience.CircuitBreakerSpec configured) {
+    public CircuitBreaker breaker(String routeId, String backend, Resilience.CircuitBreakerSpec configured) {
         Resilience.CircuitBreakerSpec spec = configured == null ? DEFAULTS : configured;
         String key = routeId + '@' + backend;
         Entry entry = byRouteAndBackend.get(key);
@@ -45,26 +46,14 @@ public final class RouteBreakers {
         return entry.breaker();
     }
 
-    private ReactiveCircuitBreaker create(String routeId, String backend, Resilience.CircuitBreakerSpec spec) {
-        String name = name(routeId, backend, spec);
-        factory.configure(builder -> builder
-                .circuitBreakerConfig(CircuitBreakerConfig.custom()
-                        .failureRateThreshold(spec.failureRate())
-                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                        .slidingWindowSize(spec.window())
-                        .minimumNumberOfCalls(spec.window())
-                        .permittedNumberOfCallsInHalfOpenState(Math.max(1, Math.min(3, spec.window())))
-                        .waitDurationInOpenState(spec.openFor())
-                        .build())
-                // The route's own timeout applies; the breaker must not add a second, shorter one.
-                .timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(Duration.ofDays(1)).cancelRunningFuture(false).build()),
-                name);
-        return factory.create(name);
-    }
-
-    /** The state of the breaker for this route and backend: CLOSED, OPEN, HALF_OPEN, or null before its first call. */
-    public String state(String routeId, String backend, Resilience.CircuitBreakerSpec configured) {
-        String name = name(routeId, backend, configured == null ? DEFAULTS : configured);
-        return factory.getCircuitBreakerRegistry().find(name).map(CircuitBreaker::getState).map(Enum::name).orElse(null);
+    private CircuitBreaker create(String routeId, String backend, Resilience.CircuitBreakerSpec spec) {
+        return registry.circuitBreaker(name(routeId, backend, spec), CircuitBreakerConfig.custom()
+                .failureRateThreshold(spec.failureRate())
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(spec.window())
+                .minimumNumberOfCalls(spec.window())
+                .permittedNumberOfCallsInHalfOpenState(Math.max(1, Math.min(3, spec.window())))
+                .waitDurationInOpenState(spec.openFor())
+                .build());
     }
 }

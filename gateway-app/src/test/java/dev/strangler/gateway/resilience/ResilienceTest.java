@@ -6,7 +6,9 @@ import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -15,6 +17,7 @@ import dev.strangler.gateway.support.FlakyBackend;
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
 
+@AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 class ResilienceTest {
 
@@ -24,6 +27,9 @@ class ResilienceTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @DynamicPropertySource
     static void routes(DynamicPropertyRegistry registry) {
@@ -164,6 +170,9 @@ class ResilienceTest {
         assertThat(open.headers().firstValue("Retry-After")).isPresent();
         assertThat(open.body()).contains("circuit open");
         assertThat(breaking.calls()).as("an open circuit does not call the backend").isEqualTo(callsWhenOpen);
+        assertThat(Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus").body())
+                .as("the route's breaker is published with its state")
+                .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"breaker@breaking\\[50%/4/1000ms\\]\"[^}]*state=\"open\"[^}]*} 1\\.0");
 
         breaking.failNext(0);
         Thread.sleep(1_200);

@@ -106,6 +106,11 @@ public final class AppProcess implements AutoCloseable, ExtensionContext.Store.C
         return logFile;
     }
 
+    /** The operating-system process id, for tools such as {@code jcmd}. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
