@@ -32,6 +32,7 @@ final class Bench implements AutoCloseable {
     private final Environment env;
     private final CpuLayout layout;
     private final Path workDir;
+    private ImageLayout image;
     private final Wrk wrk;
     private final Probe probe = new Probe();
     private final FreePorts ports = new FreePorts();
@@ -152,17 +153,32 @@ final class Bench implements AutoCloseable {
         ready(Target.plain("direct", "direct call", backend, backendUrl + RoutesYaml.lastRoutePath(1), 0));
     }
 
-    /** Time from process start to the first correctly routed request: fresh processes, one at a time. */
+    /**
+     * Time from process start to the first correctly routed request: fresh processes, one at a time, once pinned
+     * like the load cases (the proxy's core) and once on every core, which is what a start gets when nothing else
+     * runs (a pod whose CPU limit is the machine's). Ids of the second kind end in {@link #ALL_CORES}.
+     */
     private void measureStartTimes() {
-        log("start to first routed request: " + settings.startSamples() + " fresh start(s) each of the gateway and stock Spring Cloud Gateway");
+        log("start to first routed request: " + settings.startSamples() + " fresh start(s) each of the gateway and stock Spring Cloud Gateway,"
+                + " pinned and on all cores");
         for (int i = 0; i < settings.startSamples(); i++) {
-            for (boolean isGateway : new boolean[] {true, false}) {
-                Target t = isGateway ? launchGateway("gateway-start", "gateway", 1) : launchStock(1);
-                double ms = probe.awaitRouted(t.server(), t.url(), t.expectedRoute(), START_TIMEOUT);
-                t.server().close();
-                servers.remove(t.server());
-                log(String.format("  start   %-14s %9.0f ms", t.id(), ms));
-                startMillis.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(ms);
+            for (String cpus : new String[] {layout.proxyCpus(), null}) {
+                String suffix = cpus == null && layout.proxyCpus() != null ? ALL_CORES : "";
+                for (String kind : new String[] {"gateway", GATEWAY_IMAGE, "stock-scg"}) {
+                    Target t = switch (kind) {
+                        case "gateway" -> launchGateway("gateway-start", "gateway", 1, cpus);
+                        case GATEWAY_IMAGE -> launchGateway("gateway-image-start", GATEWAY_IMAGE, 1, cpus, image().javaArgs());
+                        default -> launchStock(1, cpus);
+                    };
+                    double ms = probe.awaitRouted(t.server(), t.url(), t.expectedRoute(), START_TIMEOUT);
+                    t.server().close();
+                    servers.remove(t.server());
+                    log(String.format("  start   %-24s %9.0f ms", t.id() + suffix, ms));
+                    startMillis.computeIfAbsent(t.id() + suffix, k -> new ArrayList<>()).add(ms);
+                }
+                if (layout.proxyCpus() == null) {
+                    break;
+                }
             }
         }
     }
@@ -252,11 +268,34 @@ final class Bench implements AutoCloseable {
         }
     }
 
+    /**
+     * Load in slices until two slices in a row agree within {@link #STEADY}, or {@code --warmup} runs out. A JVM on
+     * one core keeps compiling for a minute or more; a fixed short warm-up measured its JIT, not its steady state.
+     */
     private void warmUp(Target t) {
         probe.require(t.label(), t.url(), t.expectedRoute());
-        WrkResult r = wrk.run(t.url(), Settings.HIGH_CONCURRENCY, settings.warmup());
-        log(String.format("  warm-up %-14s %9.0f req/s  failed %d", t.id(), r.throughput(), r.failed()));
+        Duration slice = settings.warmup().compareTo(WARMUP_SLICE) < 0 ? settings.warmup() : WARMUP_SLICE;
+        Duration spent = Duration.ZERO;
+        double previous = -1;
+        WrkResult r;
+        do {
+            r = wrk.run(t.url(), Settings.HIGH_CONCURRENCY, slice);
+            spent = spent.plus(slice);
+            double change = previous <= 0 ? Double.NaN : Math.abs(r.throughput() / previous - 1);
+            log(String.format("  warm-up %-14s %9.0f req/s  failed %d  after %3d s", t.id(), r.throughput(), r.failed(), spent.toSeconds()));
+            if (change < STEADY) {
+                return;
+            }
+            previous = r.throughput();
+        } while (spent.plus(slice).compareTo(settings.warmup()) <= 0);
+        log(String.format("  warm-up %-14s not steady after %d s; measuring anyway", t.id(), spent.toSeconds()));
     }
+
+    static final String ALL_CORES = "/all-cores";
+    /** The gateway started as its container image starts it: extracted, with its class data sharing archive. */
+    static final String GATEWAY_IMAGE = "gateway-image";
+    private static final Duration WARMUP_SLICE = Duration.ofSeconds(10);
+    private static final double STEADY = 0.05;
 
     private void record(Target t, int connections, String kind) {
         String id = kind + ":" + t.id();
@@ -291,6 +330,22 @@ final class Bench implements AutoCloseable {
     }
 
     private Target launchGateway(String name, String id, int routes) {
+        return launchGateway(name, id, routes, layout.proxyCpus());
+    }
+
+    private ImageLayout image() {
+        if (image == null) {
+            log("laying the gateway out as its image does, with a class data sharing archive");
+            image = ImageLayout.prepare(env.java(), gatewayJar, workDir, RoutesYaml.gateway(1, backendUrl, deadUrl));
+        }
+        return image;
+    }
+
+    private Target launchGateway(String name, String id, int routes, String cpus) {
+        return launchGateway(name, id, routes, cpus, List.of("-jar", gatewayJar.toString()));
+    }
+
+    private Target launchGateway(String name, String id, int routes, String cpus, List<String> launch) {
         Path dir = workDir.resolve(name);
         Path routesFile = dir.resolve("routes.yaml");
         try {
@@ -302,10 +357,11 @@ final class Bench implements AutoCloseable {
         }
         int port = ports.next();
         int management = ports.next();
-        List<String> command = new ArrayList<>(CpuLayout.pin(layout.proxyCpus()));
+        List<String> command = new ArrayList<>(CpuLayout.pin(cpus));
         command.add(env.java().toString());
         command.addAll(settings.gatewayJvmArgs());
-        command.addAll(List.of("-jar", gatewayJar.toString(), "--server.port=" + port,
+        command.addAll(launch);
+        command.addAll(List.of("--server.port=" + port,
                 "--management.server.port=" + management, "--strangler.routes-file=" + routesFile));
         Server server = track(Server.launch(name, port, command, Map.of(), dir.resolve("gateway.log")));
         return new Target(id, "the gateway (" + routes + " routes)", server,
@@ -313,6 +369,10 @@ final class Bench implements AutoCloseable {
     }
 
     private Target launchStock(int routes) {
+        return launchStock(routes, layout.proxyCpus());
+    }
+
+    private Target launchStock(int routes, String cpus) {
         String name = "stock-scg-" + routes;
         Path dir = workDir.resolve(name);
         Path config = dir.resolve("routes.yml");
@@ -324,7 +384,7 @@ final class Bench implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         int port = ports.next();
-        List<String> command = new ArrayList<>(CpuLayout.pin(layout.proxyCpus()));
+        List<String> command = new ArrayList<>(CpuLayout.pin(cpus));
         command.add(env.java().toString());
         command.addAll(List.of("-jar", stockJar.toString(), "--server.port=" + port,
                 "--spring.config.additional-location=file:" + config));

@@ -72,6 +72,10 @@ final class Report {
         f.put("gateway.peak_rss_mb_under_load", fig("c64:gateway", CaseResult::peakRssMb));
         f.put("start_to_first_routed_ms.gateway", median(startMillis.get("gateway")));
         f.put("start_to_first_routed_ms.stock-scg", median(startMillis.get("stock-scg")));
+        f.put("start_to_first_routed_ms.gateway" + Bench.ALL_CORES, median(startMillis.get("gateway" + Bench.ALL_CORES)));
+        f.put("start_to_first_routed_ms." + Bench.GATEWAY_IMAGE, median(startMillis.get(Bench.GATEWAY_IMAGE)));
+        f.put("start_to_first_routed_ms." + Bench.GATEWAY_IMAGE + Bench.ALL_CORES, median(startMillis.get(Bench.GATEWAY_IMAGE + Bench.ALL_CORES)));
+        f.put("start_to_first_routed_ms.stock-scg" + Bench.ALL_CORES, median(startMillis.get("stock-scg" + Bench.ALL_CORES)));
         return f;
     }
 
@@ -84,7 +88,11 @@ final class Report {
         t.add(target("gateway@1,000 routes / gateway@1 route", f.get("ratio.gateway_at_1000_over_at_1"), ">= 0.9", 0.9, true));
         t.add(target("failed requests during hot reloads", f.get("reload.failed_requests"), "0", 0, false));
         t.add(target("gateway RSS under load (MB)", f.get("gateway.peak_rss_mb_under_load"), "<= 350", 350, false));
-        t.add(target("process start to first routed request (ms)", f.get("start_to_first_routed_ms.gateway"), "<= 6000", 6000, false));
+        t.add(target("process start to first routed request, java -jar, on the proxy's core(s) (ms)", f.get("start_to_first_routed_ms.gateway"),
+                "<= 6000", 6000, false));
+        String image = "start_to_first_routed_ms." + Bench.GATEWAY_IMAGE + (startMillis.containsKey(Bench.GATEWAY_IMAGE + Bench.ALL_CORES) ? Bench.ALL_CORES : "");
+        t.add(target("process start to first routed request, as the image starts it (CDS archive), "
+                + (image.endsWith(Bench.ALL_CORES) ? "on all cores" : "on the proxy's core(s)") + " (ms)", f.get(image), "<= 6000", 6000, false));
         return t;
     }
 
@@ -101,7 +109,7 @@ final class Report {
         }
         md.append(String.format(Locale.ROOT, "Run %s, commit %s. `nproc` = %d (%s). %s.%n", startedAt, env.commit(), env.cpus(),
                 env.cpuModel(), capitalize(env.layout().describe())));
-        md.append(String.format(Locale.ROOT, "%s; %s; %s. Median of %d run(s) of %d s, after a %d s warm-up per target;"
+        md.append(String.format(Locale.ROOT, "%s; %s; %s. Median of %d run(s) of %d s, after a warm-up per target that ends once two 10 s slices agree within 5%% (at most %d s);"
                 + " targets measured round-robin. Load average at start: %s, at end: %s.%n%n",
                 env.javaVersion(), env.nginxVersion(), env.wrkVersion(), settings.runs(), settings.duration().toSeconds(),
                 settings.warmup().toSeconds(), env.loadAverageAtStart(), Environment.loadAverage()));
@@ -121,8 +129,15 @@ final class Report {
         row(md, "added p50 latency vs direct, 1 connection (ms)", t -> t.equals("direct") ? "-" : num(f.get("added_p50_c1_ms." + t), 2));
         row(md, "CPU time per request, 64 connections (us, serving process)", t -> num(f.get("cpu_us_per_request_c64." + t), 1));
         row(md, "peak RSS under load (MB)", t -> t.equals("direct") ? "-" : num(f.get("peak_rss_mb_c64." + t), 0));
-        row(md, "process start to first routed request (ms)", t -> t.equals("gateway") || t.equals("stock-scg")
+        row(md, "process start to first routed request, on the proxy's core(s) (ms)", t -> t.equals("gateway") || t.equals("stock-scg")
                 ? num(f.get("start_to_first_routed_ms." + t), 0) : "-");
+        if (startMillis.containsKey("gateway" + Bench.ALL_CORES)) {
+            row(md, "process start to first routed request, on all cores (ms)", t -> t.equals("gateway") || t.equals("stock-scg")
+                    ? num(f.get("start_to_first_routed_ms." + t + Bench.ALL_CORES), 0) : "-");
+        }
+        row(md, "the same, started as the image starts it (CDS archive), proxy's core(s) / all cores (ms)", t -> t.equals("gateway")
+                ? num(f.get("start_to_first_routed_ms." + Bench.GATEWAY_IMAGE), 0) + " / "
+                        + num(f.get("start_to_first_routed_ms." + Bench.GATEWAY_IMAGE + Bench.ALL_CORES), 0) : "-");
         md.append('\n');
 
         md.append("#### Ratios and the targets of issue 6\n\n| figure | measured | target | met |\n|---|---:|---:|---|\n");

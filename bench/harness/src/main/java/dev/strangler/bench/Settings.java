@@ -67,7 +67,7 @@ record Settings(
             throw new IllegalArgumentException("a full run takes the median of at least 3 runs; use --smoke for a quick check");
         }
         return new Settings(smoke, effectiveRuns,
-                warmup != null ? warmup : Duration.ofSeconds(smoke ? 1 : 10),
+                warmup != null ? warmup : Duration.ofSeconds(smoke ? 1 : 120),
                 duration != null ? duration : Duration.ofSeconds(smoke ? 2 : 10),
                 List.of(1, 100, 1_000, 5_000),
                 1_000,

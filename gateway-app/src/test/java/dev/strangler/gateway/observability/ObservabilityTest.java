@@ -68,6 +68,7 @@ class ObservabilityTest {
         assertThat(metrics).containsPattern("strangler_requests_seconds_count\\{backend=\"orders\",outcome=\"SUCCESS\",route=\"orders-api\",stage=\"migrated\"} [1-9]");
         assertThat(metrics).containsPattern("strangler_requests_seconds_count\\{backend=\"legacy\",outcome=\"FALLBACK\",route=\"to-down\",stage=\"migrated\"} [1-9]");
         assertThat(metrics).contains("strangler_requests_seconds_bucket{");
+        assertThat(metrics).as("requests are timed once, by strangler.requests").doesNotContain("spring_cloud_gateway_requests");
         assertThat(metrics).containsPattern("strangler_fallbacks_total\\{from=\"down\",reason=\"refused\",route=\"to-down\",to=\"legacy\"} [1-9]");
     }
 

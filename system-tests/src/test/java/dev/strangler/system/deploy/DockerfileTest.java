@@ -30,13 +30,17 @@ class DockerfileTest {
 
     private static final Pattern COPY_LAYER = Pattern.compile("(?m)^COPY --from=layers /build/(\\S+?)/? \\./$");
     private static final Pattern ENTRYPOINT = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$");
-    private static final String EXTRACT = "java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted";
+    private static final Pattern EXTRACT = Pattern.compile(
+            "(?m)^RUN (java -Djarmode=tools -jar app\\.jar extract --layers (?:--launcher )?--destination extracted)$");
+    /** RUN instructions of the final stage that come after the app's layers: they run in the image's working directory. */
+    private static final Pattern RUN_AFTER_LAYERS = Pattern.compile("(?m)^RUN ((?:.*\\\\\n)*.*)$");
+    private static final Pattern SHARED_ARCHIVE = Pattern.compile("-XX:SharedArchiveFile=([^\"\\s]+)");
 
     @ParameterizedTest
     @ValueSource(strings = {"gateway-app", "legacy-monolith-stub", "orders-service"})
     void imageRunsAsNonRootWithContainerAwareHeapAndOnlyTheJarInItsContext(String module) {
         String dockerfile = dockerfile(module);
-        assertThat(dockerfile).contains("COPY target/" + module + ".jar app.jar").contains("RUN " + EXTRACT);
+        assertThat(dockerfile).contains("COPY target/" + module + ".jar app.jar").containsPattern(EXTRACT);
         Matcher user = Pattern.compile("(?m)^USER (\\d+)(?::(\\d+))?$").matcher(dockerfile);
         assertThat(user.find()).as("a numeric USER, so runAsNonRoot can verify it").isTrue();
         assertThat(Integer.parseInt(user.group(1))).isPositive();
@@ -58,7 +62,9 @@ class DockerfileTest {
         assertThat(jar).as("build the app first: mvn -B -pl " + module + " -am package").isRegularFile();
         Path build = Files.createDirectories(work.resolve("build"));
         Files.copy(jar, build.resolve("app.jar"));
-        List<String> extract = new ArrayList<>(List.of(EXTRACT.split(" ")));
+        Matcher extractLine = EXTRACT.matcher(dockerfile(module));
+        assertThat(extractLine.find()).as("the layer extraction step").isTrue();
+        List<String> extract = new ArrayList<>(List.of(extractLine.group(1).split(" ")));
         extract.set(0, javaExecutable());
         Process extraction = new ProcessBuilder(extract).directory(build.toFile()).redirectErrorStream(true).start();
         String extractionOutput = new String(extraction.getInputStream().readAllBytes());
@@ -77,6 +83,12 @@ class DockerfileTest {
         try (Stream<Path> produced = Files.list(build.resolve("extracted"))) {
             assertThat(produced.map(p -> "extracted/" + p.getFileName())).as("every extracted layer is copied")
                     .allMatch(layers::contains);
+        }
+
+        String afterLayers = dockerfile(module).substring(dockerfile(module).lastIndexOf("COPY --from=layers"));
+        Matcher run = RUN_AFTER_LAYERS.matcher(afterLayers);
+        while (run.find()) {
+            runAsDockerDoes(run.group(1), image, work.resolve("run.log"));
         }
 
         Matcher entry = ENTRYPOINT.matcher(dockerfile(module));
@@ -98,11 +110,21 @@ class DockerfileTest {
                 .redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile());
         builder.environment().put("LEGACY_DATA_DIR", Files.createDirectories(work.resolve("data")).toString());
         builder.environment().put("STRANGLER_ROUTES_FILE", RepositoryLayout.resolve("gateway-app/config/routes.yaml").toString());
+        Matcher archive = SHARED_ARCHIVE.matcher(entry.group(1));
+        Path classLoading = work.resolve("class-load.log");
+        if (archive.find()) {
+            assertThat(image.resolve(archive.group(1))).as("the class data sharing archive the entrypoint names").isRegularFile();
+            builder.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLoading);
+        }
         Process process = builder.start();
         try {
             assertThat(awaitReady(managementPort, process))
                     .as(module + " started from the image layout; log:\n" + tail(work.resolve("app.log")))
                     .isEqualTo(200);
+            if (archive.find(0)) {
+                assertThat(Files.readAllLines(classLoading)).as("the app's own classes come from the archive the image built")
+                        .anyMatch(line -> line.contains(" dev.strangler.") && line.contains("source: shared objects file"));
+            }
         } finally {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -136,6 +158,16 @@ class DockerfileTest {
 
     private static String dockerfile(String module) {
         return RepositoryLayout.read(RepositoryLayout.resolve(module + "/Dockerfile"));
+    }
+
+    /** As Docker runs a RUN instruction: {@code /bin/sh -c}, in the working directory, with {@code java} on the path. */
+    private static void runAsDockerDoes(String instruction, Path workingDirectory, Path log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", instruction.replace("\\\n", " "))
+                .directory(workingDirectory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("PATH", Path.of(javaExecutable()).getParent() + ":" + builder.environment().get("PATH"));
+        Process process = builder.start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("RUN " + instruction).isTrue();
+        assertThat(process.exitValue()).as("RUN %s%n%s", instruction, tail(log)).isZero();
     }
 
     private static String javaExecutable() {

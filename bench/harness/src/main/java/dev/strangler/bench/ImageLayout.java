@@ -1,0 +1,84 @@
+package dev.strangler.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The gateway laid out as its container image lays it out (gateway-app/Dockerfile): the Boot jar extracted into
+ * {@code app.jar} plus {@code lib/}, and a class data sharing archive recorded by a training start that stops once
+ * the context is refreshed. Starting from it measures the start the image gives, not only {@code java -jar}.
+ */
+final class ImageLayout {
+
+    private final Path dir;
+
+    private ImageLayout(Path dir) {
+        this.dir = dir;
+    }
+
+    static ImageLayout prepare(Path java, Path bootJar, Path workDir, String trainingRoutesYaml) {
+        Path build = workDir.resolve("gateway-image-build");
+        Path image = workDir.resolve("gateway-image");
+        try {
+            Files.createDirectories(build);
+            Files.createDirectories(image);
+            // Named app.jar as in the image: the extracted application jar keeps the Boot jar's name.
+            Path appJar = Files.copy(bootJar, build.resolve("app.jar"));
+            run(build, List.of(java.toString(), "-Djarmode=tools", "-jar", appJar.toString(), "extract", "--layers",
+                    "--destination", build.resolve("extracted").toString()));
+            for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+                copyTree(build.resolve("extracted").resolve(layer), image);
+            }
+            Path routes = build.resolve("cds-routes.yaml");
+            Files.writeString(routes, trainingRoutesYaml);
+            run(image, List.of(java.toString(), "-XX:ArchiveClassesAtExit=app.jsa", "-Dspring.context.exit=onRefresh", "-jar", "app.jar",
+                    "--strangler.routes-file=" + routes));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot lay out the gateway as its image does", e);
+        }
+        return new ImageLayout(image);
+    }
+
+    /** What goes after {@code java} (and before the app's arguments) to start the gateway as the image's entrypoint does. */
+    List<String> javaArgs() {
+        return List.of("-XX:SharedArchiveFile=" + dir.resolve("app.jsa"), "-jar", dir.resolve("app.jar").toString());
+    }
+
+    private static void run(Path directory, List<String> command) throws IOException {
+        Path log = directory.resolve("step.log");
+        Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("failed: " + String.join(" ", command) + "\n" + Files.readString(log));
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + command, e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                }
+                else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+}
