@@ -1,6 +1,9 @@
 package dev.strangler.system.shutdown;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +26,7 @@ import dev.strangler.system.support.AppSpec;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Stopping the monolith (SIGTERM, as Kubernetes and the data-loss test do) while concurrent clients create orders
@@ -49,11 +54,7 @@ class MonolithShutdownTest {
     @Test
     void stoppingUnderConcurrentWritesAnswersNo500AndLosesNoAcknowledgedOrder() throws Exception {
         try (AckingSidecar sidecar = AckingSidecar.start();
-             AppProcess monolith = AppProcess.start(AppSpec.of("legacy-monolith-stub").named("shutdown-legacy-monolith")
-                     .withArgs("--legacy.data-dir=data")
-                     .withEnv("DAPR_SIDECAR_IP", "127.0.0.1")
-                     .withEnv("DAPR_GRPC_PORT", Integer.toString(sidecar.grpcPort()))
-                     .startTimeout(Duration.ofMinutes(5)))) {
+             AppProcess monolith = startMonolith("shutdown-legacy-monolith", sidecar)) {
             for (int round = 0; round < ROUNDS; round++) {
                 List<Outcome> outcomes = writeWhileStopping(monolith, round);
                 monolith.restart();
@@ -76,6 +77,55 @@ class MonolithShutdownTest {
                     assertThat(again.status()).as("%s sent again: %s", unanswered.idempotencyKey(), again.answer()).isIn(200, 201);
                 }
             }
+        }
+    }
+
+    /**
+     * The outbox publisher is stopped without an interrupt, and only after the web server: an event whose publish is
+     * under way when shutdown begins is published and deleted, not abandoned half-way (an interrupted worker used
+     * to give it up, and could close the database under the requests still in flight).
+     */
+    @Test
+    void anEventInFlightWhenShutdownBeginsIsPublishedOnceAndNotSentAgainAfterTheRestart() throws Exception {
+        try (AckingSidecar sidecar = AckingSidecar.start();
+             AppProcess monolith = startMonolith("publish-at-shutdown-legacy-monolith", sidecar)) {
+            HttpClient client = HttpClient.newHttpClient();
+            sidecar.holdPublishes();
+            assertThat(post(client, monolith.uri("/api/orders"), "in-flight-1", "{\"customerId\":1,\"items\":[{\"productId\":1,\"quantity\":1}]}")
+                    .status()).isEqualTo(201);
+            sidecar.awaitHeldPublish(Duration.ofMinutes(1));
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(monolith::stop);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> refuses(monolith.port()));
+            sidecar.releasePublishes();
+            stopping.get(2, TimeUnit.MINUTES);
+            assertThat(sidecar.eventIds()).hasSize(1);
+            String inFlight = sidecar.eventIds().get(0);
+
+            monolith.restart();
+            assertThat(post(client, monolith.uri("/api/orders"), "in-flight-2", "{\"customerId\":2,\"items\":[{\"productId\":2,\"quantity\":1}]}")
+                    .status()).isEqualTo(201);
+            // Oldest first: once the new order's event is out, anything left over from before the restart went out before it.
+            await().atMost(Duration.ofMinutes(1)).until(() -> sidecar.published() >= 2);
+            assertThat(sidecar.eventIds()).as("events received by the sidecar").hasSize(2).startsWith(inFlight)
+                    .doesNotHaveDuplicates();
+        }
+    }
+
+    private static AppProcess startMonolith(String name, AckingSidecar sidecar) {
+        return AppProcess.start(AppSpec.of("legacy-monolith-stub").named(name)
+                .withArgs("--legacy.data-dir=data")
+                .withEnv("DAPR_SIDECAR_IP", "127.0.0.1")
+                .withEnv("DAPR_GRPC_PORT", Integer.toString(sidecar.grpcPort()))
+                .startTimeout(Duration.ofMinutes(5)));
+    }
+
+    private static boolean refuses(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return false;
+        } catch (IOException refused) {
+            return true;
         }
     }
 

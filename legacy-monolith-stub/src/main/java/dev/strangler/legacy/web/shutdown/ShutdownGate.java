@@ -35,7 +35,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle {
+class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle {
 
     /** Just above graceful shutdown: the gate closes right before the web server starts draining. */
     static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1;
