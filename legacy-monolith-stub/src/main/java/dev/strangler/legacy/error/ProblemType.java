@@ -22,7 +22,8 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency key reused", HttpStatus.CONFLICT),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", HttpStatus.UNSUPPORTED_MEDIA_TYPE),
     INTERNAL_ERROR("internal-error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR),
-    ORDER_IDS_EXHAUSTED("order-ids-exhausted", "Order ids exhausted", HttpStatus.SERVICE_UNAVAILABLE);
+    ORDER_IDS_EXHAUSTED("order-ids-exhausted", "Order ids exhausted", HttpStatus.SERVICE_UNAVAILABLE),
+    SHUTTING_DOWN("shutting-down", "Shutting down", HttpStatus.SERVICE_UNAVAILABLE);
 
     private static final String URN_PREFIX = "urn:strangler:problem:";
 

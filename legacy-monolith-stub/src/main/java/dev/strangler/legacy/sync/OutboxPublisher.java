@@ -10,6 +10,7 @@ import io.dapr.client.domain.PublishEventRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -18,16 +19,24 @@ import org.springframework.stereotype.Component;
  * first, deleting each row once the sidecar accepted it. At least once: a crash after the publish and before the
  * delete publishes that event again, which subscribers treat as a duplicate. While the sidecar is unreachable it
  * backs off and logs only the first failure and the recovery.
+ *
+ * <p>Stopping never interrupts the worker. H2 writes its file through an interruptible channel: an interrupt that
+ * lands in a commit (or a query after Reactor's {@code block()} re-asserts the interrupt) closes the whole database,
+ * and every request still in flight then fails with "The database has been closed". The worker is woken instead and
+ * finishes the row at hand. It also stops only after the web server has stopped, so it never races a request.
  */
 @Component
 class OutboxPublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
+    /** Below the web server's start/stop phase: started before the server takes requests, stopped after it stopped. */
+    static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 2048;
 
     private final OrderEventOutbox outbox;
     private final DaprClient dapr;
     private final SyncProperties properties;
+    private final Object wakeUp = new Object();
     private volatile boolean running;
     private Thread worker;
 
@@ -53,15 +62,29 @@ class OutboxPublisher implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
-        if (worker != null) {
-            worker.interrupt();
-            try {
-                worker.join(PUBLISH_TIMEOUT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        synchronized (wakeUp) {
+            running = false;
+            wakeUp.notifyAll();
         }
+        if (worker == null) {
+            return;
+        }
+        try {
+            // The row at hand may wait for one publish (bounded by its timeout) and one delete.
+            worker.join(PUBLISH_TIMEOUT.multipliedBy(2).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            log.warn("event=outbox_publisher_stop_timeout pending={}", safePending());
+        } else {
+            log.info("event=outbox_publisher_stopped pending={}", safePending());
+        }
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     @Override
@@ -119,12 +142,18 @@ class OutboxPublisher implements SmartLifecycle {
         }
     }
 
+    /** Waits for the duration, or less when {@link #stop()} wakes the worker. */
     private void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+        synchronized (wakeUp) {
+            if (!running) {
+                return;
+            }
+            try {
+                wakeUp.wait(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
         }
     }
 }

@@ -76,14 +76,12 @@ class Backfill implements DisposableBean {
         if (running) {
             return previous;
         }
-        boolean resume = !fromStart && (previous.state().equals(BackfillProgress.RUNNING) || previous.state().equals(BackfillProgress.FAILED));
-        BackfillProgress first = resume
-                ? new BackfillProgress(BackfillProgress.RUNNING, previous.afterId(), previous.pages(), previous.copied(),
-                        previous.alreadyPresent(), previous.startedAt(), clock.instant(), null)
-                : new BackfillProgress(BackfillProgress.RUNNING, 0, 0, 0, 0, clock.instant(), clock.instant(), null);
+        boolean resume = !fromStart && previous.unfinished();
+        BackfillProgress first = resume ? previous.resumed(clock.instant()) : BackfillProgress.fromStart(clock.instant());
         save(first);
         running = true;
-        log.info("event=backfill_started resume={} afterId={}", resume, first.afterId());
+        log.info("event=backfill_started resume={} afterId={} pages={} copied={}", resume, first.afterId(), first.pages(),
+                first.copied());
         runner.execute(() -> run(first));
         return first;
     }

@@ -4,17 +4,20 @@ import java.time.Instant;
 
 /**
  * Where the backfill stands. Saved after every page, so a run that stopped (crash, restart, monolith away) resumes
- * after {@code afterId} instead of starting over.
+ * after {@code afterId} instead of starting over. The counters cover the whole backfill, across the runs that resumed
+ * it, so {@code copied + alreadyPresent} is the number of monolith orders handled once each.
  *
  * @param state          IDLE, RUNNING, COMPLETED or FAILED
  * @param afterId        the highest monolith order id handled so far; the next page starts after it
- * @param pages          pages read in this run
+ * @param pages          pages read
  * @param copied         orders copied because they were absent
  * @param alreadyPresent orders left alone because orders-service already had them
+ * @param resumedAfterId where the latest run picked up an unfinished one; null when it started from the first order
+ * @param resumes        how many times this backfill was resumed
  * @param error          why the last run failed, if it did
  */
 public record BackfillProgress(String state, long afterId, long pages, long copied, long alreadyPresent,
-                               Instant startedAt, Instant updatedAt, String error) {
+                               Long resumedAfterId, long resumes, Instant startedAt, Instant updatedAt, String error) {
 
     static final String IDLE = "IDLE";
     static final String RUNNING = "RUNNING";
@@ -22,19 +25,35 @@ public record BackfillProgress(String state, long afterId, long pages, long copi
     static final String FAILED = "FAILED";
 
     static BackfillProgress idle() {
-        return new BackfillProgress(IDLE, 0, 0, 0, 0, null, null, null);
+        return new BackfillProgress(IDLE, 0, 0, 0, 0, null, 0, null, null, null);
+    }
+
+    static BackfillProgress fromStart(Instant now) {
+        return new BackfillProgress(RUNNING, 0, 0, 0, 0, null, 0, now, now, null);
+    }
+
+    /** A RUNNING or FAILED backfill (a crash leaves RUNNING behind) is unfinished and can be resumed. */
+    boolean unfinished() {
+        return state.equals(RUNNING) || state.equals(FAILED);
+    }
+
+    BackfillProgress resumed(Instant now) {
+        return new BackfillProgress(RUNNING, afterId, pages, copied, alreadyPresent, afterId, resumes + 1, startedAt, now,
+                null);
     }
 
     BackfillProgress page(long lastId, long newlyCopied, long present, Instant now) {
         return new BackfillProgress(RUNNING, lastId, pages + 1, copied + newlyCopied, alreadyPresent + present,
-                startedAt, now, null);
+                resumedAfterId, resumes, startedAt, now, null);
     }
 
     BackfillProgress finished(Instant now) {
-        return new BackfillProgress(COMPLETED, afterId, pages, copied, alreadyPresent, startedAt, now, null);
+        return new BackfillProgress(COMPLETED, afterId, pages, copied, alreadyPresent, resumedAfterId, resumes, startedAt,
+                now, null);
     }
 
     BackfillProgress failed(String reason, Instant now) {
-        return new BackfillProgress(FAILED, afterId, pages, copied, alreadyPresent, startedAt, now, reason);
+        return new BackfillProgress(FAILED, afterId, pages, copied, alreadyPresent, resumedAfterId, resumes, startedAt,
+                now, reason);
     }
 }

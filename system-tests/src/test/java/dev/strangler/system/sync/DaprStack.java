@@ -37,6 +37,11 @@ public final class DaprStack implements AutoCloseable {
     }
 
     public static DaprStack start(String name, DeliverySettings delivery, UnaryOperator<AppSpec> legacyCustomizer) {
+        return start(name, delivery, legacyCustomizer, UnaryOperator.identity());
+    }
+
+    public static DaprStack start(String name, DeliverySettings delivery, UnaryOperator<AppSpec> legacyCustomizer,
+                                  UnaryOperator<AppSpec> ordersCustomizer) {
         DaprSidecarDouble dapr = DaprSidecarDouble.builder()
                 .resourcesPath(Repo.root().resolve("dapr").resolve("components"))
                 .delivery(delivery)
@@ -48,8 +53,8 @@ public final class DaprStack implements AutoCloseable {
             legacy = AppProcess.start(legacyCustomizer.apply(withSidecar(AppSpec.of("legacy-monolith-stub")
                     .named(name + "-legacy-monolith").withArgs("--legacy.data-dir=data"), dapr, LEGACY_APP_ID)));
             dapr.appPort(LEGACY_APP_ID, legacy.port());
-            AppProcess orders = AppProcess.start(withSidecar(AppSpec.of("orders-service")
-                    .named(name + "-orders-service"), dapr, ORDERS_APP_ID));
+            AppProcess orders = AppProcess.start(ordersCustomizer.apply(withSidecar(AppSpec.of("orders-service")
+                    .named(name + "-orders-service"), dapr, ORDERS_APP_ID)));
             dapr.appPort(ORDERS_APP_ID, orders.port());
             return new DaprStack(dapr, legacy, orders);
         } catch (RuntimeException e) {

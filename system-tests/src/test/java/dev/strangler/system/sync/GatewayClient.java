@@ -26,12 +26,14 @@ final class GatewayClient {
         }
 
         /**
-         * Worth sending again: the write did not happen or its outcome is unknown (no answer, any 5xx, for example a
-         * request cut off by a restart). Safe for creates with the same Idempotency-Key, and for cancels, whose repeat
-         * answers 409 if the first one did happen.
+         * Worth sending again: the request failed at the connection level, so the write did not happen or its
+         * outcome is unknown. That is no answer from the gateway, or the gateway's own answers for a backend it could
+         * not complete the call to: 502 (the backend closed the connection), 503 (refused, or a backend that is
+         * shutting down) and 504 (timed out). Safe for creates with the same Idempotency-Key, and for cancels, whose
+         * repeat answers 409 if the first one did happen. A 500 is a bug, not a reason to retry.
          */
         boolean retryable() {
-            return status == 0 || status >= 500;
+            return status == 0 || status == 502 || status == 503 || status == 504;
         }
     }
 
