@@ -83,6 +83,6 @@ if [ "$build_gateway" = true ]; then
   log "building gateway-app"
   mvn -B -q -DskipTests -pl gateway-app -am package
 fi
-log "building the harness and stock Spring Cloud Gateway"
-mvn -B -q -f bench/pom.xml -pl harness,stock-scg -am package
+log "building the harness, stock Spring Cloud Gateway and the bare Reactor Netty proxy"
+mvn -B -q -f bench/pom.xml -pl harness,stock-scg,reactor-netty-proxy -am package
 exec java -Dbench.dir="$BENCH_DIR" -jar "$BENCH_DIR/harness/target/bench-harness.jar" "${harness_args[@]+"${harness_args[@]}"}"

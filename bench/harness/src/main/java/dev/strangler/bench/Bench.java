@@ -83,9 +83,10 @@ final class Bench implements AutoCloseable {
         Target direct = Target.plain("direct", "direct call", backend, backendUrl + RoutesYaml.lastRoutePath(1), 0);
         Target viaNginx = ready(Target.plain("nginx", "nginx reverse proxy", nginx,
                 "http://127.0.0.1:" + nginx.port() + RoutesYaml.lastRoutePath(1), 0));
+        Target netty = ready(launchReactorNetty());
         Target stock1 = ready(launchStock(1));
         Target gateway1 = ready(launchGateway("gateway-1", "gateway", 1));
-        List<Target> main = List.of(direct, viaNginx, stock1, gateway1);
+        List<Target> main = List.of(direct, viaNginx, netty, stock1, gateway1);
 
         log("comparison: throughput and latency at 64 connections and at 1");
         for (Target t : main) {
@@ -366,6 +367,15 @@ final class Bench implements AutoCloseable {
         Server server = track(Server.launch(name, port, command, Map.of(), dir.resolve("gateway.log")));
         return new Target(id, "the gateway (" + routes + " routes)", server,
                 "http://127.0.0.1:" + port + RoutesYaml.lastRoutePath(routes), RoutesYaml.routeId(routes - 1), routes, routesFile, management);
+    }
+
+    private Target launchReactorNetty() {
+        Path dir = workDir.resolve("reactor-netty");
+        int port = ports.next();
+        List<String> command = new ArrayList<>(CpuLayout.pin(layout.proxyCpus()));
+        command.addAll(List.of(env.java().toString(), "-jar", settings.nettyJar().toString(), Integer.toString(port), backendUrl));
+        Server server = track(Server.launch("reactor-netty", port, command, Map.of(), dir.resolve("reactor-netty.log")));
+        return Target.plain("reactor-netty", "bare Reactor Netty proxy", server, "http://127.0.0.1:" + port + RoutesYaml.lastRoutePath(1), 1);
     }
 
     private Target launchStock(int routes) {

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class Report {
 
-    private static final String[] MAIN = {"direct", "nginx", "stock-scg", "gateway"};
+    private static final String[] MAIN = {"direct", "nginx", "reactor-netty", "stock-scg", "gateway"};
 
     private final Settings settings;
     private final Environment env;
@@ -53,6 +53,8 @@ final class Report {
         }
         f.put("ratio.gateway_over_nginx", ratio("c64:gateway", "c64:nginx"));
         f.put("ratio.gateway_over_stock_scg", ratio("c64:gateway", "c64:stock-scg"));
+        f.put("ratio.stock_scg_over_reactor_netty", ratio("c64:stock-scg", "c64:reactor-netty"));
+        f.put("ratio.gateway_over_reactor_netty", ratio("c64:gateway", "c64:reactor-netty"));
         for (int n : settings.routeCounts()) {
             if (n > 1) {
                 f.put("ratio.gateway_at_" + n + "_over_at_1", ratio("routes:gateway@" + n, "routes:gateway"));
@@ -120,7 +122,7 @@ final class Report {
         md.append("#### Side by side (same nginx backend returning a small JSON)\n\n");
         md.append("Throughput counts successful (2xx/3xx) answers only. Failed requests are wrk's non-2xx/3xx answers,"
                 + " socket errors and timeouts.\n\n");
-        md.append("| figure | direct call | nginx proxy | stock SCG | gateway |\n|---|---:|---:|---:|---:|\n");
+        md.append("| figure | direct call | nginx proxy | bare Reactor Netty | stock SCG | gateway |\n|---|---:|---:|---:|---:|---:|\n");
         row(md, "throughput, 64 connections (req/s)", t -> num(f.get("throughput_c64_rps." + t), 0));
         row(md, "failed requests at 64 / at 1 connection (all runs)", t -> get("c64:" + t).map(c -> Long.toString(c.totalFailed())).orElse("n/a")
                 + " / " + get("c1:" + t).map(c -> Long.toString(c.totalFailed())).orElse("n/a"));
@@ -146,7 +148,8 @@ final class Report {
                     .append(t.get("target")).append(" | ").append(t.get("met") == null ? "not measured" : (Boolean) t.get("met") ? "yes" : "**no**")
                     .append(" |\n");
         }
-        md.append('\n');
+        md.append(String.format(Locale.ROOT, "For scale: stock SCG reaches %s of the bare Reactor Netty proxy's throughput, and the gateway %s.%n%n",
+                num(f.get("ratio.stock_scg_over_reactor_netty"), 2), num(f.get("ratio.gateway_over_reactor_netty"), 2)));
 
         md.append("#### Route-table scaling (64 connections, requests to the last-declared route)\n\n");
         md.append("| routes | gateway (req/s) | gateway@N / gateway@1 | gateway failed requests | gateway peak RSS (MB) | stock SCG (req/s) | stock@N / stock@1 |\n");

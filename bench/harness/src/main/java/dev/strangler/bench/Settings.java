@@ -21,6 +21,7 @@ record Settings(
         CpuLayout.Mode pin,
         Path gatewayJar,
         Path stockJar,
+        Path nettyJar,
         Path out,
         List<String> gatewayJvmArgs,
         boolean profile,
@@ -38,6 +39,7 @@ record Settings(
         CpuLayout.Mode pin = CpuLayout.Mode.SPLIT;
         Path gatewayJar = repoRoot.resolve("gateway-app/target/gateway-app.jar");
         Path stockJar = benchDir.resolve("stock-scg/target/stock-scg.jar");
+        Path nettyJar = benchDir.resolve("reactor-netty-proxy/target/reactor-netty-proxy.jar");
         List<String> jvmArgs = new ArrayList<>();
         String envOpts = System.getenv("BENCH_GATEWAY_JAVA_OPTS");
         if (envOpts != null && !envOpts.isBlank()) {
@@ -73,7 +75,7 @@ record Settings(
                 1_000,
                 Duration.ofMillis(500),
                 smoke ? 1 : 3,
-                pin, gatewayJar, stockJar, out, List.copyOf(jvmArgs), profile,
+                pin, gatewayJar, stockJar, nettyJar, out, List.copyOf(jvmArgs), profile,
                 Duration.ofSeconds(smoke ? 5 : 30));
     }
 

@@ -28,8 +28,8 @@ class BenchHarnessSmokeTest {
     private static final long RUN_LIMIT_MINUTES = 20;
 
     private static final List<String> CASES = List.of(
-            "c64:direct", "c64:nginx", "c64:stock-scg", "c64:gateway",
-            "c1:direct", "c1:nginx", "c1:stock-scg", "c1:gateway",
+            "c64:direct", "c64:nginx", "c64:reactor-netty", "c64:stock-scg", "c64:gateway",
+            "c1:direct", "c1:nginx", "c1:reactor-netty", "c1:stock-scg", "c1:gateway",
             "routes:gateway", "routes:gateway@100", "routes:gateway@1000", "routes:gateway@5000",
             "routes:stock-scg", "routes:stock-scg@1000", "reload:gateway@100");
 
@@ -46,7 +46,7 @@ class BenchHarnessSmokeTest {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(exit).as("bench/run.sh --smoke exit code; its output:%n%s", tail(output, 80)).isZero();
 
-        assertThat(output).contains("nproc: ", "| figure | direct call | nginx proxy | stock SCG | gateway |");
+        assertThat(output).contains("nproc: ", "| figure | direct call | nginx proxy | bare Reactor Netty | stock SCG | gateway |");
         String md = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
         assertThat(md).contains("SMOKE RUN",
                 "| throughput, 64 connections (req/s) |",
