@@ -41,8 +41,8 @@ public final class BenchMain {
         Bench.log("pinning: " + env.layout().describe());
         Bench.log("load average: " + env.loadAverageAtStart() + (settings.smoke() ? "" : loadWarning(env)));
         Bench.log("tools: " + env.javaVersion() + "; " + env.nginxVersion() + "; " + env.wrkVersion());
-        Bench.log("runs: " + settings.runs() + " x " + settings.duration().toSeconds() + " s after a " + settings.warmup().toSeconds()
-                + " s warm-up" + (settings.smoke() ? " (smoke: checks the harness, measures nothing)" : ""));
+        Bench.log("runs: " + settings.runs() + " x " + settings.duration().toSeconds() + " s, each target warmed up until steady (at most " + settings.warmup().toSeconds()
+                + " s)" + (settings.smoke() ? " (smoke: checks the harness, measures nothing)" : ""));
         Path workDir;
         try {
             workDir = Files.createTempDirectory("strangler-bench-");
