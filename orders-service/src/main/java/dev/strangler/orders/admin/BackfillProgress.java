@@ -38,8 +38,9 @@ public record BackfillProgress(String state, long afterId, long pages, long copi
     }
 
     BackfillProgress resumed(Instant now) {
-        return new BackfillProgress(RUNNING, afterId, pages, copied, alreadyPresent, afterId, resumes + 1, startedAt, now,
-                null);
+        // A run that failed before its first page resumes from the first order, which the README reports as null.
+        return new BackfillProgress(RUNNING, afterId, pages, copied, alreadyPresent, afterId == 0 ? null : afterId, resumes + 1,
+                startedAt, now, null);
     }
 
     BackfillProgress page(long lastId, long newlyCopied, long present, Instant now) {

@@ -88,7 +88,7 @@ class DockerfileTest {
         String afterLayers = dockerfile(module).substring(dockerfile(module).lastIndexOf("COPY --from=layers"));
         Matcher run = RUN_AFTER_LAYERS.matcher(afterLayers);
         while (run.find()) {
-            runAsDockerDoes(run.group(1), image, work.resolve("run.log"));
+            runAsDockerDoes(dockerfile(module), run.group(1), image, work.resolve("run.log"));
         }
 
         Matcher entry = ENTRYPOINT.matcher(dockerfile(module));
@@ -114,7 +114,7 @@ class DockerfileTest {
         Path classLoading = work.resolve("class-load.log");
         if (archive.find()) {
             assertThat(image.resolve(archive.group(1))).as("the class data sharing archive the entrypoint names").isRegularFile();
-            builder.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLoading);
+            builder.environment().put("JAVA_TOOL_OPTIONS", imageJavaToolOptions(module) + " -Xlog:class+load=info:file=" + classLoading);
         }
         Process process = builder.start();
         try {
@@ -160,11 +160,21 @@ class DockerfileTest {
         return RepositoryLayout.read(RepositoryLayout.resolve(module + "/Dockerfile"));
     }
 
+    /** The image's own JVM options, so that the archive is checked with the flags the container starts with. */
+    private static String imageJavaToolOptions(String module) {
+        Matcher env = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$").matcher(dockerfile(module));
+        return env.find() ? env.group(1) : "";
+    }
+
     /** As Docker runs a RUN instruction: {@code /bin/sh -c}, in the working directory, with {@code java} on the path. */
-    private static void runAsDockerDoes(String instruction, Path workingDirectory, Path log) throws Exception {
+    private static void runAsDockerDoes(String dockerfile, String instruction, Path workingDirectory, Path log) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", instruction.replace("\\\n", " "))
                 .directory(workingDirectory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PATH", Path.of(javaExecutable()).getParent() + ":" + builder.environment().get("PATH"));
+        Matcher env = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$").matcher(dockerfile);
+        if (env.find() && dockerfile.indexOf(env.group()) < dockerfile.indexOf(instruction)) {
+            builder.environment().put("JAVA_TOOL_OPTIONS", env.group(1));
+        }
         Process process = builder.start();
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("RUN " + instruction).isTrue();
         assertThat(process.exitValue()).as("RUN %s%n%s", instruction, tail(log)).isZero();

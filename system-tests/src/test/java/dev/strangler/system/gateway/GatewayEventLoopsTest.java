@@ -34,7 +34,8 @@ class GatewayEventLoopsTest {
     void anExplicitIoWorkerCountWins() throws Exception {
         assertThat(eventLoopThreads(AppSpec.of("gateway-app").named("event-loops-explicit")
                 .withJvmArgs("-XX:ActiveProcessorCount=1", "-Dreactor.netty.ioWorkerCount=3")))
-                .hasSize(3);
+                // Netty starts a loop's thread when a channel first lands on it, so not all three need to exist yet.
+                .hasSizeBetween(2, 3).doesNotContain("reactor-http-epoll-4");
     }
 
     private static List<String> eventLoopThreads(AppSpec spec) throws Exception {
