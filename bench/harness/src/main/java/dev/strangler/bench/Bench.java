@@ -13,6 +13,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,8 +164,10 @@ final class Bench implements AutoCloseable {
     private void measureStartTimes() {
         log("start to first routed request: " + settings.startSamples() + " fresh start(s) each of the gateway and stock Spring Cloud Gateway,"
                 + " pinned and on all cores");
+        // Unpinned runs already use every core: then there is only one way to start.
+        List<String> cpuChoices = layout.proxyCpus() == null ? Collections.singletonList(null) : Arrays.asList(layout.proxyCpus(), null);
         for (int i = 0; i < settings.startSamples(); i++) {
-            for (String cpus : new String[] {layout.proxyCpus(), null}) {
+            for (String cpus : cpuChoices) {
                 String suffix = cpus == null && layout.proxyCpus() != null ? ALL_CORES : "";
                 for (String kind : new String[] {"gateway", GATEWAY_IMAGE, "stock-scg"}) {
                     Target t = switch (kind) {
@@ -176,9 +180,6 @@ final class Bench implements AutoCloseable {
                     servers.remove(t.server());
                     log(String.format("  start   %-24s %9.0f ms", t.id() + suffix, ms));
                     startMillis.computeIfAbsent(t.id() + suffix, k -> new ArrayList<>()).add(ms);
-                }
-                if (layout.proxyCpus() == null) {
-                    break;
                 }
             }
         }

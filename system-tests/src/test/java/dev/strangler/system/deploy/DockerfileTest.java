@@ -34,6 +34,7 @@ class DockerfileTest {
             "(?m)^RUN (java -Djarmode=tools -jar app\\.jar extract --layers (?:--launcher )?--destination extracted)$");
     /** RUN instructions of the final stage that come after the app's layers: they run in the image's working directory. */
     private static final Pattern RUN_AFTER_LAYERS = Pattern.compile("(?m)^RUN ((?:.*\\\\\n)*.*)$");
+    private static final Pattern JAVA_TOOL_OPTIONS = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$");
     private static final Pattern SHARED_ARCHIVE = Pattern.compile("-XX:SharedArchiveFile=([^\"\\s]+)");
 
     @ParameterizedTest
@@ -162,7 +163,7 @@ class DockerfileTest {
 
     /** The image's own JVM options, so that the archive is checked with the flags the container starts with. */
     private static String imageJavaToolOptions(String module) {
-        Matcher env = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$").matcher(dockerfile(module));
+        Matcher env = JAVA_TOOL_OPTIONS.matcher(dockerfile(module));
         return env.find() ? env.group(1) : "";
     }
 
@@ -171,7 +172,7 @@ class DockerfileTest {
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", instruction.replace("\\\n", " "))
                 .directory(workingDirectory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PATH", Path.of(javaExecutable()).getParent() + ":" + builder.environment().get("PATH"));
-        Matcher env = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$").matcher(dockerfile);
+        Matcher env = JAVA_TOOL_OPTIONS.matcher(dockerfile);
         if (env.find() && dockerfile.indexOf(env.group()) < dockerfile.indexOf(instruction)) {
             builder.environment().put("JAVA_TOOL_OPTIONS", env.group(1));
         }
