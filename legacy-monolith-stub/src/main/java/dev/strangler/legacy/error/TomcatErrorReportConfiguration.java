@@ -1,5 +1,6 @@
 package dev.strangler.legacy.error;
 
+import dev.strangler.legacy.web.shutdown.ShutdownGate;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -14,7 +15,7 @@ class TomcatErrorReportConfiguration {
 
     /** Replaces Tomcat's HTML error report valve on the host with {@link ProblemJsonErrorReportValve}. */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemJsonErrorReports() {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemJsonErrorReports(ShutdownGate shutdown) {
         return factory -> factory.addContextCustomizers(context -> {
             if (context.getParent() instanceof StandardHost host) {
                 for (Valve valve : host.getPipeline().getValves()) {
@@ -23,7 +24,7 @@ class TomcatErrorReportConfiguration {
                     }
                 }
                 host.setErrorReportValveClass(ProblemJsonErrorReportValve.class.getName());
-                host.getPipeline().addValve(new ProblemJsonErrorReportValve());
+                host.getPipeline().addValve(new ProblemJsonErrorReportValve(shutdown));
             }
         });
     }

@@ -35,10 +35,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle {
+public class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle {
 
     /** Just above graceful shutdown: the gate closes right before the web server starts draining. */
     static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1;
+
+    /** Shared with the error report valve, which answers the requests Tomcat cuts off during shutdown. */
+    public static final String DETAIL = "The server is shutting down and did not process this request; send it again";
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownGate.class);
 
@@ -63,7 +66,7 @@ class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle {
         problem.put("type", ProblemType.SHUTTING_DOWN.type().toString());
         problem.put("title", "Shutting down");
         problem.put("status", HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        problem.put("detail", "The server is shutting down and did not process this request; send it again");
+        problem.put("detail", DETAIL);
         problem.put("instance", request.getRequestURI());
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
@@ -72,6 +75,16 @@ class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle {
         response.setCharacterEncoding("UTF-8");
         json.writeValue(response.getOutputStream(), problem);
         log.info("event=request_refused reason=shutting_down method={} path={}", request.getMethod(), request.getRequestURI());
+    }
+
+    /** True once shutdown has begun: from then on no request reaches the application. */
+    public boolean closed() {
+        return !open;
+    }
+
+    /** The {@code Retry-After} value, in seconds, of every answer refused during shutdown. */
+    public String retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     @Override
