@@ -15,8 +15,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Points Spring Cloud Gateway's routing filter at the decided backend, with the normalized (and, for the
- * new service, rewritten) path. It runs right after RouteToRequestUrlFilter, which would otherwise
- * forward the raw, unnormalized path.
+ * new service, rewritten) path. It takes the place of RouteToRequestUrlFilter, which application.yml turns off:
+ * that one would forward the raw, unnormalized path.
  */
 public final class TargetUrlFilter implements GlobalFilter, Ordered {
 
