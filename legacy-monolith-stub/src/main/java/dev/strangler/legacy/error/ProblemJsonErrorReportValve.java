@@ -8,8 +8,6 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -40,9 +38,7 @@ public class ProblemJsonErrorReportValve extends ErrorReportValve {
         }
         ProblemDetail problem;
         if (shutdown.closed()) {
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-            response.setHeader(HttpHeaders.RETRY_AFTER, shutdown.retryAfterSeconds());
-            response.setHeader(HttpHeaders.CONNECTION, "close");
+            shutdown.refuse(response);
             problem = ProblemType.SHUTTING_DOWN.toProblem(ShutdownGate.DETAIL, null);
         } else {
             problem = ProblemType.forStatus(HttpStatusCode.valueOf(response.getStatus()), DETAIL, null);

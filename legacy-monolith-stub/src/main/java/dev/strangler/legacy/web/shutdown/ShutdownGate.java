@@ -68,9 +68,7 @@ public class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle
         problem.put("status", HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         problem.put("detail", DETAIL);
         problem.put("instance", request.getRequestURI());
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
-        response.setHeader(HttpHeaders.CONNECTION, "close");
+        refuse(response);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
         json.writeValue(response.getOutputStream(), problem);
@@ -82,9 +80,14 @@ public class ShutdownGate extends OncePerRequestFilter implements SmartLifecycle
         return !open;
     }
 
-    /** The {@code Retry-After} value, in seconds, of every answer refused during shutdown. */
-    public String retryAfterSeconds() {
-        return retryAfterSeconds;
+    /**
+     * Sets what every answer refused during shutdown carries: 503, {@code Retry-After}, and {@code Connection: close}
+     * so that the client's next attempt opens a connection to a running instance. The caller writes the body.
+     */
+    public void refuse(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        response.setHeader(HttpHeaders.CONNECTION, "close");
     }
 
     @Override
