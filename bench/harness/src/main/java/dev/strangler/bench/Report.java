@@ -93,7 +93,7 @@ final class Report {
         t.add(target("process start to first routed request, java -jar, on the proxy's core(s) (ms)", f.get("start_to_first_routed_ms.gateway"),
                 "<= 6000", 6000, false));
         String image = "start_to_first_routed_ms." + Bench.GATEWAY_IMAGE + (startMillis.containsKey(Bench.GATEWAY_IMAGE + Bench.ALL_CORES) ? Bench.ALL_CORES : "");
-        t.add(target("process start to first routed request, as the image starts it (CDS archive), "
+        t.add(target("process start to first routed request, as the image starts it (Spring AOT, CDS archive), "
                 + (image.endsWith(Bench.ALL_CORES) ? "on all cores" : "on the proxy's core(s)") + " (ms)", f.get(image), "<= 6000", 6000, false));
         return t;
     }
@@ -137,7 +137,7 @@ final class Report {
             row(md, "process start to first routed request, on all cores (ms)", t -> t.equals("gateway") || t.equals("stock-scg")
                     ? num(f.get("start_to_first_routed_ms." + t + Bench.ALL_CORES), 0) : "-");
         }
-        row(md, "the same, started as the image starts it (CDS archive), proxy's core(s) / all cores (ms)", t -> t.equals("gateway")
+        row(md, "the same, started as the image starts it (Spring AOT, CDS archive), proxy's core(s) / all cores (ms)", t -> t.equals("gateway")
                 ? num(f.get("start_to_first_routed_ms." + Bench.GATEWAY_IMAGE), 0) + " / "
                         + num(f.get("start_to_first_routed_ms." + Bench.GATEWAY_IMAGE + Bench.ALL_CORES), 0) : "-");
         md.append('\n');

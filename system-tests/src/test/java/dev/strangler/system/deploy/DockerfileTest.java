@@ -3,16 +3,21 @@ package dev.strangler.system.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +25,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * With no Docker engine here, each Dockerfile is checked by doing what it does: its extract command runs
@@ -117,20 +124,80 @@ class DockerfileTest {
             assertThat(image.resolve(archive.group(1))).as("the class data sharing archive the entrypoint names").isRegularFile();
             builder.environment().put("JAVA_TOOL_OPTIONS", imageJavaToolOptions(module) + " -Xlog:class+load=info:file=" + classLoading);
         }
+        LoopbackReceiver receiver = new LoopbackReceiver();
+        if (module.equals("gateway-app")) {
+            // Settings a deployment gives at run time, which an image built with Spring AOT must still honour.
+            builder.environment().put("LEGACY_URL", receiver.url());
+            builder.environment().put("MANAGEMENT_OTLP_TRACING_ENDPOINT", receiver.url() + "/v1/traces");
+            builder.environment().put("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0");
+        }
         Process process = builder.start();
         try {
             assertThat(awaitReady(managementPort, process))
                     .as(module + " started from the image layout; log:\n" + tail(work.resolve("app.log")))
                     .isEqualTo(200);
             if (archive.find(0)) {
+                assertThat(Files.readString(work.resolve("app.log"))).as("the archive maps (it records the class path as given)")
+                        .doesNotContain("Unable to use shared archive");
                 assertThat(Files.readAllLines(classLoading)).as("the app's own classes come from the archive the image built")
                         .anyMatch(line -> line.contains(" dev.strangler.") && line.contains("source: shared objects file"));
+            }
+            if (entry.group(1).contains("-Dspring.aot.enabled=true")) {
+                assertThat(Files.readString(work.resolve("app.log"))).as("the jar carries Spring AOT's bean definitions")
+                        .contains("Starting AOT-processed");
+            }
+            if (module.equals("gateway-app")) {
+                HttpResponse<String> routed = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/customers/7")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(routed.statusCode()).as(routed.body()).isEqualTo(200);
+                assertThat(receiver.await("/api/customers/7")).as("the request reached the legacy backend from LEGACY_URL").isTrue();
+                assertThat(receiver.await("/v1/traces")).as("spans go to MANAGEMENT_OTLP_TRACING_ENDPOINT").isTrue();
             }
         } finally {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            receiver.close();
+        }
+    }
+
+    /** A loopback HTTP server that answers 200 to anything and remembers the paths it was asked for. */
+    private static final class LoopbackReceiver implements AutoCloseable {
+
+        private final HttpServer server;
+        private final Set<String> paths = ConcurrentHashMap.newKeySet();
+
+        LoopbackReceiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                paths.add(exchange.getRequestURI().getPath());
+                byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        /** The span exporter sends in batches, every few seconds. */
+        boolean await(String path) throws InterruptedException {
+            for (int i = 0; i < 150 && !paths.contains(path); i++) {
+                Thread.sleep(100);
+            }
+            return paths.contains(path);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 
