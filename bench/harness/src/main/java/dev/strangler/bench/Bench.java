@@ -331,8 +331,9 @@ final class Bench implements AutoCloseable {
         return t;
     }
 
+    /** The gateway under load runs as production runs it: from the image's layout, with Spring AOT and its CDS archive. */
     private Target launchGateway(String name, String id, int routes) {
-        return launchGateway(name, id, routes, layout.proxyCpus());
+        return launchGateway(name, id, routes, layout.proxyCpus(), image().javaArgs());
     }
 
     private ImageLayout image() {

@@ -121,7 +121,8 @@ final class Report {
 
         md.append("#### Side by side (same nginx backend returning a small JSON)\n\n");
         md.append("Throughput counts successful (2xx/3xx) answers only. Failed requests are wrk's non-2xx/3xx answers,"
-                + " socket errors and timeouts.\n\n");
+                + " socket errors and timeouts. Under load the gateway runs as its image runs it (Spring AOT, CDS archive);"
+                + " stock SCG runs with `java -jar`.\n\n");
         md.append("| figure | direct call | nginx proxy | bare Reactor Netty | stock SCG | gateway |\n|---|---:|---:|---:|---:|---:|\n");
         row(md, "throughput, 64 connections (req/s)", t -> num(f.get("throughput_c64_rps." + t), 0));
         row(md, "failed requests at 64 / at 1 connection (all runs)", t -> get("c64:" + t).map(c -> Long.toString(c.totalFailed())).orElse("n/a")
