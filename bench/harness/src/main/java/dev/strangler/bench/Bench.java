@@ -339,7 +339,7 @@ final class Bench implements AutoCloseable {
     private ImageLayout image() {
         if (image == null) {
             log("laying the gateway out as its image does, with a class data sharing archive");
-            image = ImageLayout.prepare(env.java(), gatewayJar, workDir, RoutesYaml.gateway(1, backendUrl, deadUrl));
+            image = ImageLayout.prepare(env.java(), settings.gatewayJvmArgs(), gatewayJar, workDir, RoutesYaml.gateway(1, backendUrl, deadUrl));
         }
         return image;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,7 +26,8 @@ final class ImageLayout {
         this.dir = dir;
     }
 
-    static ImageLayout prepare(Path java, Path bootJar, Path workDir, String trainingRoutesYaml) {
+    /** {@code jvmArgs}: the options the gateway's starts get, which the training start needs too for the archive to map. */
+    static ImageLayout prepare(Path java, List<String> jvmArgs, Path bootJar, Path workDir, String trainingRoutesYaml) {
         Path build = workDir.resolve("gateway-image-build");
         Path image = workDir.resolve("gateway-image");
         try {
@@ -41,8 +43,11 @@ final class ImageLayout {
             Path routes = build.resolve("cds-routes.yaml");
             Files.writeString(routes, trainingRoutesYaml);
             // The archive records the class path as given, so training names the jar as the bench's starts do.
-            run(image, List.of(java.toString(), "-XX:ArchiveClassesAtExit=app.jsa", AOT, "-Dspring.context.exit=onRefresh",
+            List<String> training = new ArrayList<>(List.of(java.toString()));
+            training.addAll(jvmArgs);
+            training.addAll(List.of("-XX:ArchiveClassesAtExit=app.jsa", AOT, "-Dspring.context.exit=onRefresh",
                     "-jar", image.resolve("app.jar").toString(), "--strangler.routes-file=" + routes));
+            run(image, training);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot lay out the gateway as its image does", e);

@@ -13,13 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
@@ -56,6 +59,14 @@ class TraceExportTest {
         fixture.legacy.close();
         fixture.orders.close();
         collector.server.stop(0);
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void spansHaveOneExporterSoNoneIsSentTwice() {
+        assertThat(context.getBeansOfType(SpanExporter.class)).containsOnlyKeys("otlpSpanExporter");
     }
 
     @Test

@@ -126,7 +126,8 @@ class DockerfileTest {
         }
         LoopbackReceiver receiver = new LoopbackReceiver();
         if (module.equals("gateway-app")) {
-            // Settings a deployment gives at run time, which an image built with Spring AOT must still honour.
+            // A backend and a trace collector given at run time, as compose gives them: the image's bean definitions are
+            // fixed when it is built (Spring AOT), and the OTLP exporter must still follow the endpoint it is given.
             builder.environment().put("LEGACY_URL", receiver.url());
             builder.environment().put("MANAGEMENT_OTLP_TRACING_ENDPOINT", receiver.url() + "/v1/traces");
             builder.environment().put("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0");
