@@ -58,7 +58,7 @@ class BenchHarnessSmokeTest {
                 "| gateway RSS under load (MB) |",
                 "| process start to first routed request, on the proxy's core(s) (ms) |",
                 "| process start to first routed request, on all cores (ms) |",
-                "| the same, started as the image starts it (CDS archive), proxy's core(s) / all cores (ms) |",
+                "| the same, started as the image starts it (Spring AOT, CDS archive), proxy's core(s) / all cores (ms) |",
                 "| 5,000 |");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
