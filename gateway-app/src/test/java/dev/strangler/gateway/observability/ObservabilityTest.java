@@ -2,17 +2,23 @@ package dev.strangler.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HexFormat;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
@@ -20,10 +26,12 @@ import dev.strangler.gateway.support.Http;
 @AutoConfigureObservability
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0", "management.tracing.sampling.probability=1.0" })
+        "management.server.port=0", "management.tracing.sampling.probability=1.0",
+        "management.tracing.opentelemetry.export.schedule-delay=100ms" })
 class ObservabilityTest {
 
     static final GatewayFixture fixture = new GatewayFixture();
+    static final OtlpReceiver collector = new OtlpReceiver();
 
     @LocalServerPort
     int port;
@@ -46,18 +54,41 @@ class ObservabilityTest {
                     fallback: legacy
                 """);
         registry.add("strangler.routes-file", () -> fixture.routes.path().toString());
+        registry.add("management.otlp.tracing.endpoint", collector::tracesUrl);
+        registry.add("management.otlp.tracing.headers.authorization", () -> "Bearer collector-token");
     }
 
     @AfterAll
     static void stopBackends() {
         fixture.legacy.close();
         fixture.orders.close();
+        collector.close();
     }
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void w3cTraceparentReachesTheBackend() {
         var headers = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/1"));
         assertThat(headers.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+    }
+
+    /** TraceExportConfiguration: the OTLP endpoint is read at start, not by a bean condition fixed at build time. */
+    @Test
+    void theSpanOfAProxiedRequestIsPostedToTheOtlpEndpointWithTheConfiguredHeaders() throws InterruptedException {
+        String traceparent = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/5")).get("traceparent");
+        byte[] traceId = HexFormat.of().parseHex(traceparent.split("-")[1]);
+
+        OtlpReceiver.Export found = collector.awaitExportContaining(traceId);
+        assertThat(found).as("an OTLP export carrying trace %s", traceparent).isNotNull();
+        assertThat(found.contentType()).isEqualTo("application/x-protobuf");
+        assertThat(found.authorization()).isEqualTo("Bearer collector-token");
+    }
+
+    @Test
+    void spansHaveOneExporterSoNoneIsSentTwice() {
+        assertThat(context.getBeansOfType(SpanExporter.class)).containsOnlyKeys("otlpSpanExporter");
     }
 
     @Test
