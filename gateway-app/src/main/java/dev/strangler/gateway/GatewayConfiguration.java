@@ -25,6 +25,7 @@ import dev.strangler.gateway.routes.RoutesLoader;
 import dev.strangler.gateway.routes.RoutesParser;
 import dev.strangler.gateway.routing.ActiveRouteTable;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.PathSafetyFilter;
 import dev.strangler.gateway.routing.RouteTable;
@@ -104,8 +105,13 @@ class GatewayConfiguration {
     }
 
     @Bean
-    PathSafetyFilter pathSafetyFilter(StranglerProperties properties) {
-        return new PathSafetyFilter(properties.hiddenPaths());
+    HiddenPaths hiddenPaths(StranglerProperties properties) {
+        return new HiddenPaths(properties.hiddenPaths());
+    }
+
+    @Bean
+    PathSafetyFilter pathSafetyFilter(HiddenPaths hiddenPaths) {
+        return new PathSafetyFilter(hiddenPaths);
     }
 
     @Bean
@@ -119,7 +125,7 @@ class GatewayConfiguration {
     }
 
     @Bean
-    HttpHeadersFilter forwardedHeadersPolicy(StranglerProperties properties) {
+    ForwardedHeadersPolicy forwardedHeadersPolicy(StranglerProperties properties) {
         return new ForwardedHeadersPolicy(properties.trustedProxies());
     }
 

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param trustedProxies CIDR ranges whose X-Forwarded-* headers are believed and appended to
  * @param accessLog      whether each proxied request is logged on the {@code strangler.access} logger
  * @param hiddenPaths    path prefixes never served on the public port (404), such as backends' actuator and internal APIs
+ * @param directPath     whether plain requests are proxied on Reactor Netty directly (see DirectProxy); false sends
+ *                       every request through Spring Cloud Gateway
  */
 @ConfigurationProperties(StranglerProperties.PREFIX)
 public record StranglerProperties(
@@ -24,7 +26,8 @@ public record StranglerProperties(
         Boolean responseTags,
         List<String> trustedProxies,
         Boolean accessLog,
-        List<String> hiddenPaths) {
+        List<String> hiddenPaths,
+        Boolean directPath) {
 
     public static final String PREFIX = "strangler";
 
@@ -36,5 +39,6 @@ public record StranglerProperties(
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         accessLog = accessLog == null || accessLog;
         hiddenPaths = hiddenPaths == null ? List.of("/actuator", "/internal") : List.copyOf(hiddenPaths);
+        directPath = directPath == null || directPath;
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.strangler.gateway.resilience.ResilienceFilter;
 import dev.strangler.gateway.routes.Stage;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.RoutingDecision;
@@ -67,11 +68,22 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
         if (decision == null) {
             return;
         }
-        long nanos = System.nanoTime() - start;
+        boolean fellBack = exchange.getResponse().getHeaders().containsKey(ResilienceFilter.FALLBACK_HEADER);
+        record(decision, exchange.getRequest().getMethod().name(), exchange.getRequest().getPath().value(), status, failure,
+                System.nanoTime() - start, fellBack, accessLog ? traceId(exchange) : null);
+    }
+
+    /**
+     * Records one completed request, whichever proxy path served it.
+     *
+     * @param failure  how the backend call failed, or null
+     * @param fellBack whether the fallback backend served it
+     */
+    public void record(RoutingDecision decision, String method, String path, int status, String failure, long nanos,
+            boolean fellBack, String traceId) {
         String route = decision.route().id();
         String backend = decision.backend().name();
         String stage = decision.route().stage().name();
-        boolean fellBack = exchange.getResponse().getHeaders().containsKey(dev.strangler.gateway.resilience.ResilienceFilter.FALLBACK_HEADER);
         String outcome = fellBack ? "FALLBACK" : status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR" : "SUCCESS";
         RouteStats routeStats = stats.route(route);
         routeStats.served(backend, status >= 500);
@@ -87,8 +99,7 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
         timer(route, backend, stage, outcome).record(nanos, TimeUnit.NANOSECONDS);
         if (accessLog) {
             access.info("event=request route={} backend={} stage={} method={} path={} status={} latencyMs={} traceId={}{}", route,
-                    backend, stage, exchange.getRequest().getMethod(), exchange.getRequest().getPath().value(), status,
-                    millis(nanos), traceId(exchange), failure == null ? "" : " failure=" + failure);
+                    backend, stage, method, path, status, millis(nanos), traceId, failure == null ? "" : " failure=" + failure);
         }
     }
 

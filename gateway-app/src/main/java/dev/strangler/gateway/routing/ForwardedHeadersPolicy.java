@@ -2,6 +2,8 @@ package dev.strangler.gateway.routing;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
@@ -47,36 +49,50 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter {
 
     @Override
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        boolean trustedCaller = remote != null && remote.getAddress() != null && isTrusted(remote);
         HttpHeaders out = new HttpHeaders();
         input.forEach((name, values) -> {
             if (!isForwardingHeader(name)) {
                 out.addAll(name, values);
             }
         });
+        addForwarding(input::get, out::add, exchange.getRequest().getRemoteAddress(), exchange.getRequest().getURI().getScheme());
+        return out;
+    }
+
+    /**
+     * Adds the forwarding headers to a request that has none of them yet ({@link #isForwardingHeader} tells which
+     * to leave out when copying): the one policy of both proxy paths, whatever their header types.
+     *
+     * @param inbound the client's values of a header, null or empty when it sent none
+     */
+    public void addForwarding(Function<String, List<String>> inbound, BiConsumer<String, String> add, InetSocketAddress remote,
+            String scheme) {
+        boolean trustedCaller = remote != null && remote.getAddress() != null && isTrusted(remote);
         String clientAddress = remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
-        String inboundFor = trustedCaller ? joined(input.get(FOR)) : null;
+        String inboundFor = trustedCaller ? joined(inbound.apply(FOR)) : null;
         String forValue = inboundFor == null || inboundFor.isEmpty() ? clientAddress
                 : clientAddress == null ? inboundFor : inboundFor + ", " + clientAddress;
         if (forValue != null) {
-            out.set(FOR, forValue);
+            add.accept(FOR, forValue);
         }
-        String proto = trustedCaller && input.getFirst(PROTO) != null ? input.getFirst(PROTO)
-                : exchange.getRequest().getURI().getScheme();
+        String inboundProto = trustedCaller ? first(inbound.apply(PROTO)) : null;
+        String proto = inboundProto != null ? inboundProto : scheme;
         if (proto != null) {
-            out.set(PROTO, proto);
+            add.accept(PROTO, proto);
         }
-        String host = trustedCaller && input.getFirst(HOST) != null ? input.getFirst(HOST) : input.getFirst(HttpHeaders.HOST);
+        String inboundHost = trustedCaller ? first(inbound.apply(HOST)) : null;
+        String host = inboundHost != null ? inboundHost : first(inbound.apply(HttpHeaders.HOST));
         if (host != null) {
-            out.set(HOST, host);
+            add.accept(HOST, host);
         }
         if (trustedCaller) {
-            copy(input, out, PORT);
-            copy(input, out, PREFIX);
-            copy(input, out, FORWARDED);
+            for (String name : List.of(PORT, PREFIX, FORWARDED)) {
+                List<String> values = inbound.apply(name);
+                if (values != null) {
+                    values.forEach(value -> add.accept(name, value));
+                }
+            }
         }
-        return out;
     }
 
     private boolean isTrusted(InetSocketAddress remote) {
@@ -88,19 +104,16 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter {
         return false;
     }
 
-    private static boolean isForwardingHeader(String name) {
+    public static boolean isForwardingHeader(String name) {
         return name.regionMatches(true, 0, "X-Forwarded-", 0, 12) || name.equalsIgnoreCase(FORWARDED);
     }
 
-    private static void copy(HttpHeaders from, HttpHeaders to, String name) {
-        List<String> values = from.get(name);
-        if (values != null) {
-            to.put(name, values);
-        }
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static String joined(List<String> values) {
-        return values == null ? null : String.join(", ", values);
+        return values == null || values.isEmpty() ? null : String.join(", ", values);
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.strangler.gateway.routing;
 
-import java.util.Arrays;
-import java.util.List;
-
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -25,17 +22,17 @@ public final class PathSafetyFilter implements GlobalFilter, Ordered {
 
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
-    private final String[][] hidden;
+    private final HiddenPaths hidden;
 
-    public PathSafetyFilter(List<String> hiddenPaths) {
-        this.hidden = hiddenPaths.stream().map(p -> p.replaceAll("^/+|/+$", "").split("/+")).toArray(String[][]::new);
+    public PathSafetyFilter(HiddenPaths hidden) {
+        this.hidden = hidden;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         try {
             RequestPath path = PathNormalizer.normalize(exchange.getRequest().getURI().getRawPath());
-            if (isHidden(path.segments())) {
+            if (hidden.hides(path)) {
                 return Problems.write(exchange, HttpStatus.NOT_FOUND, "not-found", "Not Found",
                         "This path is not served on the public port.");
             }
@@ -45,15 +42,6 @@ public final class PathSafetyFilter implements GlobalFilter, Ordered {
             return Problems.write(exchange, HttpStatus.BAD_REQUEST, "ambiguous-path", "Ambiguous request path", e.getMessage());
         }
         return chain.filter(exchange);
-    }
-
-    private boolean isHidden(String[] segments) {
-        for (String[] prefix : hidden) {
-            if (segments.length >= prefix.length && Arrays.equals(segments, 0, prefix.length, prefix, 0, prefix.length)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -23,7 +23,6 @@ import reactor.core.publisher.Mono;
 public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorHandler.class);
-    static final String RETRY_AFTER_SECONDS = "5";
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
@@ -38,24 +37,14 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
         BackendFailure failure = BackendFailure.classify(ex);
         log.warn("event=backend.failed failure={} route={} method={} path={} error=\"{}\"", failure.tag(), routeId,
                 exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.getMessage());
-        return switch (failure) {
-            case CIRCUIT_OPEN, REFUSED -> {
-                exchange.getResponse().getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-                yield Problems.write(exchange, failure.status(), "backend-unavailable", "Backend unavailable",
-                        "The backend for route '" + routeId + "' is unavailable"
-                                + (failure == BackendFailure.CIRCUIT_OPEN ? " (circuit open)" : " (connection refused)")
-                                + "; the request did not reach it. Retry later.");
-            }
-            case TIMEOUT -> Problems.write(exchange, failure.status(), "backend-timeout", "Backend timed out",
-                    "The backend for route '" + routeId + "' did not answer in time; the outcome of the request is unknown.");
-            case CLOSED -> Problems.write(exchange, failure.status(), "backend-closed", "Backend closed the connection",
-                    "The backend for route '" + routeId + "' closed the connection before answering; the outcome is unknown.");
-            default -> {
-                log.error("event=gateway.error route={} error=\"{}\"", routeId, ex.toString(), ex);
-                yield Problems.write(exchange, HttpStatus.BAD_GATEWAY, "gateway-error", "Gateway error",
-                        "The gateway could not complete the request to route '" + routeId + "'.");
-            }
-        };
+        if (failure == BackendFailure.OTHER) {
+            log.error("event=gateway.error route={} error=\"{}\"", routeId, ex.toString(), ex);
+        }
+        BackendProblem problem = BackendProblem.of(failure, routeId);
+        if (problem.retryAfterSeconds() != null) {
+            exchange.getResponse().getHeaders().set("Retry-After", problem.retryAfterSeconds());
+        }
+        return Problems.write(exchange, problem.status(), problem.type(), problem.title(), problem.detail());
     }
 
 }

@@ -29,23 +29,27 @@ public final class Problems {
         if (response.isCommitted()) {
             return Mono.empty();
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", TYPE_BASE + type);
-        body.put("title", title);
-        body.put("status", status.value());
-        body.put("detail", detail);
-        body.put("instance", exchange.getRequest().getPath().value());
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        }
-        catch (JsonProcessingException e) {
-            bytes = ("{\"title\":\"" + title + "\",\"status\":" + status.value() + "}").getBytes(StandardCharsets.UTF_8);
-        }
+        byte[] bytes = json(status, type, title, detail, exchange.getRequest().getPath().value());
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(bytes.length);
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    /** The problem document itself, for a response that is not written through a {@link ServerWebExchange}. */
+    public static byte[] json(HttpStatus status, String type, String title, String detail, String instance) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", TYPE_BASE + type);
+        body.put("title", title);
+        body.put("status", status.value());
+        body.put("detail", detail);
+        body.put("instance", instance);
+        try {
+            return JSON.writeValueAsBytes(body);
+        }
+        catch (JsonProcessingException e) {
+            return ("{\"title\":\"" + title + "\",\"status\":" + status.value() + "}").getBytes(StandardCharsets.UTF_8);
+        }
     }
 }

@@ -1,0 +1,246 @@
+package dev.strangler.gateway.direct;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.strangler.gateway.GatewayApplication;
+import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Http;
+
+/**
+ * The direct path must answer exactly as Spring Cloud Gateway does. Two gateways run on the same routes and
+ * backends, one with the direct path and one with {@code strangler.direct-path=false}, and every request here is
+ * sent to both, byte for byte the same. The client's view (status, headers, body) and the backend's view (method,
+ * path, headers, body) must match, apart from what differs by nature: the Date, the gateway's own port and the
+ * new ids in traceparent.
+ */
+class DirectPathParityTest {
+
+    static final GatewayFixture fixture = new GatewayFixture();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String CALLERS_TRACE = "0af7651916cd43dd8448eb211c80319c";
+    static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-[0-9a-f]{16}-");
+
+    static ConfigurableApplicationContext direct;
+    static ConfigurableApplicationContext chain;
+
+    @BeforeAll
+    static void start() {
+        fixture.routes.write(fixture.header() + """
+                routes:
+                  - id: orders-api
+                    paths: [/api/orders, /api/orders/**]
+                    backend: orders
+                    stage: migrated
+                    rewrite: { prefix: /api/orders, to: /orders }
+                  - id: orders-report
+                    paths: [/api/orders/report]
+                    backend: orders
+                    stage: legacy
+                  - id: slow
+                    paths: [/slow/**]
+                    backend: orders
+                    stage: migrated
+                    timeout: 300ms
+                  - id: down
+                    paths: [/down/**]
+                    backend: down
+                    stage: migrated
+                """);
+        direct = gateway(true);
+        chain = gateway(false);
+    }
+
+    static ConfigurableApplicationContext gateway(boolean directPath) {
+        return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
+                "--strangler.routes-file=" + fixture.routes.path(), "--strangler.direct-path=" + directPath,
+                "--management.tracing.sampling.probability=1.0");
+    }
+
+    @AfterAll
+    static void stop() {
+        direct.close();
+        chain.close();
+        fixture.legacy.close();
+        fixture.orders.close();
+    }
+
+    static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    static int managementPort(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+    }
+
+    static Stream<Arguments> requests() {
+        String json = "{\"item\":\"book\",\"quantity\":2}";
+        return Stream.of(
+                Arguments.of("migrated route, rewritten, with a query", "GET /api/orders/42?expand=items&q=a%20b HTTP/1.1\r\n\r\n"),
+                Arguments.of("default route", "GET /products?page=2 HTTP/1.1\r\n\r\n"),
+                Arguments.of("legacy route inside a migrated prefix", "GET /api/orders/report HTTP/1.1\r\n\r\n"),
+                Arguments.of("dot segments and repeated slashes", "GET /api//orders/./9/../10 HTTP/1.1\r\n\r\n"),
+                Arguments.of("POST with a body", "POST /api/orders HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+                        + json.length() + "\r\n\r\n" + json),
+                Arguments.of("chunked request body", "PUT /api/orders/5 HTTP/1.1\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n"),
+                Arguments.of("HEAD", "HEAD /api/orders/1 HTTP/1.1\r\n\r\n"),
+                Arguments.of("DELETE without a body", "DELETE /api/orders/1 HTTP/1.1\r\n\r\n"),
+                Arguments.of("hop-by-hop and Connection-listed headers", "GET /api/orders/1 HTTP/1.1\r\n"
+                        + "Connection: keep-alive, X-Hop\r\nX-Hop: dropped\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
+                        + "Proxy-Authorization: Basic c2VjcmV0\r\nX-Kept: yes\r\n\r\n"),
+                Arguments.of("spoofed tags and forwarded headers from an untrusted caller", "GET /api/orders/2 HTTP/1.1\r\n"
+                        + "X-Strangler-Route: evil\r\nX-Strangler-Shadow: true\r\nX-Forwarded-For: 6.6.6.6\r\n"
+                        + "X-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\nForwarded: for=6.6.6.6\r\n\r\n"),
+                Arguments.of("the caller's trace continues", "GET /api/orders/3 HTTP/1.1\r\n"
+                        + "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n\r\n"),
+                Arguments.of("a backend 5xx passes through", "GET /api/orders/4?status=503 HTTP/1.1\r\n\r\n"),
+                Arguments.of("a backend 204", "GET /api/orders/4?status=204 HTTP/1.1\r\n\r\n"),
+                Arguments.of("refused connection: 503 problem+json", "POST /down/orders HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"),
+                Arguments.of("route timeout: 504 problem+json", "GET /slow/x?sleepMs=2000 HTTP/1.1\r\n\r\n"),
+                Arguments.of("hidden path: 404 problem+json", "GET /actuator/health HTTP/1.1\r\n\r\n"),
+                Arguments.of("ambiguous path: 400 problem+json", "GET /api/orders/%2e%2e/admin HTTP/1.1\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requests")
+    void bothPathsAnswerTheSame(String what, String request) throws IOException {
+        Exchange viaDirect = Exchange.send(port(direct), request);
+        Exchange viaChain = Exchange.send(port(chain), request);
+        assertThat(viaDirect.statusLine).as("status line").isEqualTo(viaChain.statusLine);
+        assertThat(viaDirect.headers).as("response headers").isEqualTo(viaChain.headers);
+        assertThat(normalizedBody(viaDirect, port(direct))).as("body, with what the backend received")
+                .isEqualTo(normalizedBody(viaChain, port(chain)));
+    }
+
+    @Test
+    void plainRequestsNeverReachSpringWebFlux() {
+        for (int i = 0; i < 3; i++) {
+            Http.get("http://127.0.0.1:" + port(direct) + "/api/orders/" + i);
+            Http.get("http://127.0.0.1:" + port(chain) + "/api/orders/" + i);
+        }
+        // WebFlux observes every request it serves as http.server.requests; the proxied ones have no URI template.
+        String proxiedByWebFlux = "http_server_requests_seconds_count{error=\"none\",exception=\"none\",method=\"GET\","
+                + "outcome=\"SUCCESS\",status=\"200\",uri=\"UNKNOWN\"}";
+        assertThat(metrics(chain)).contains(proxiedByWebFlux);
+        assertThat(metrics(direct)).doesNotContain(proxiedByWebFlux)
+                .containsPattern("strangler_requests_seconds_count\\{backend=\"orders\",outcome=\"SUCCESS\",route=\"orders-api\",stage=\"migrated\"} [1-9]");
+    }
+
+    static String metrics(ConfigurableApplicationContext context) {
+        return Http.get("http://127.0.0.1:" + managementPort(context) + "/actuator/prometheus").body();
+    }
+
+    /**
+     * The body with the gateway's own port and the ids in traceparent left out: the span id is new on every
+     * request, and so is the trace id, unless the caller's trace continues.
+     */
+    static Object normalizedBody(Exchange exchange, int gatewayPort) throws IOException {
+        String body = exchange.body.replace("127.0.0.1:" + gatewayPort, "127.0.0.1:GATEWAY");
+        body = TRACEPARENT.matcher(body).replaceAll(m -> "00-" + (m.group(1).equals(CALLERS_TRACE) ? CALLERS_TRACE : "NEW-TRACE") + "-SPAN-");
+        if (body.startsWith("{")) {
+            return JSON.readValue(body, Map.class);
+        }
+        return body;
+    }
+
+    /** One request on its own connection, and the response as it came. */
+    record Exchange(String statusLine, Map<String, List<String>> headers, String body) {
+
+        static Exchange send(int port, String request) throws IOException {
+            int lineEnd = request.indexOf("\r\n") + 2;
+            String added = "Host: 127.0.0.1:" + port + "\r\n" + (request.contains("\r\nConnection:") ? "" : "Connection: close\r\n");
+            String withHost = request.substring(0, lineEnd) + added + request.substring(lineEnd);
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(withHost.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                return parse(readResponse(in, request.startsWith("HEAD ")));
+            }
+        }
+
+        /** Reads one response: up to the end of its body by Content-Length or chunked framing, or to the close. */
+        private static String readResponse(InputStream in, boolean head) throws IOException {
+            StringBuilder text = new StringBuilder();
+            int b;
+            while (!text.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
+                text.append((char) b);
+            }
+            String lower = text.toString().toLowerCase();
+            if (head || lower.startsWith("http/1.1 204") || lower.startsWith("http/1.1 304")) {
+                return text.toString();
+            }
+            int cl = lower.indexOf("\r\ncontent-length:");
+            if (cl >= 0) {
+                int length = Integer.parseInt(lower.substring(cl + 17, lower.indexOf("\r\n", cl + 2)).trim());
+                text.append(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+                return text.toString();
+            }
+            if (lower.contains("\r\ntransfer-encoding: chunked")) {
+                StringBuilder body = new StringBuilder();
+                while (true) {
+                    String size = line(in);
+                    int n = Integer.parseInt(size.trim(), 16);
+                    if (n == 0) {
+                        line(in);
+                        break;
+                    }
+                    body.append(new String(in.readNBytes(n), StandardCharsets.UTF_8));
+                    line(in);
+                }
+                return text + body.toString();
+            }
+            return text + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        /** Header names in lower case with their values in order, and without Date. */
+        private static Exchange parse(String response) {
+            int headEnd = response.indexOf("\r\n\r\n");
+            String[] lines = response.substring(0, headEnd).split("\r\n");
+            Map<String, List<String>> headers = new TreeMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                String name = lines[i].substring(0, colon).trim().toLowerCase();
+                if (!name.equals("date")) {
+                    headers.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+                }
+            }
+            return new Exchange(lines[0], headers, response.substring(headEnd + 4));
+        }
+    }
+}
