@@ -12,6 +12,7 @@ import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.strangler.gateway.observe.AccessLog;
 import dev.strangler.gateway.observe.MigrationEndpoint;
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.observe.TrafficObserver;
@@ -145,8 +146,13 @@ class GatewayConfiguration {
     }
 
     @Bean
-    TrafficObserver trafficObserver(MigrationStats stats, MeterRegistry meters, StranglerProperties properties) {
-        return new TrafficObserver(stats, meters, properties.accessLog());
+    AccessLog accessLog() {
+        return new AccessLog();
+    }
+
+    @Bean
+    TrafficObserver trafficObserver(MigrationStats stats, MeterRegistry meters, StranglerProperties properties, AccessLog accessLog) {
+        return new TrafficObserver(stats, meters, properties.accessLog() ? accessLog : null);
     }
 
     @Bean

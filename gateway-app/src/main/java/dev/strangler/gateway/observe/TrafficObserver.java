@@ -4,8 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -32,15 +30,14 @@ import reactor.core.publisher.SignalType;
  */
 public final class TrafficObserver implements GlobalFilter, Ordered {
 
-    private static final Logger access = LoggerFactory.getLogger("strangler.access");
-
     private final MigrationStats stats;
     private final MeterRegistry meters;
-    private final boolean accessLog;
+    private final AccessLog accessLog;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Boolean> canaryGauges = new ConcurrentHashMap<>();
 
-    public TrafficObserver(MigrationStats stats, MeterRegistry meters, boolean accessLog) {
+    /** @param accessLog where each request's line goes, or null when the access log is off */
+    public TrafficObserver(MigrationStats stats, MeterRegistry meters, AccessLog accessLog) {
         this.stats = stats;
         this.meters = meters;
         this.accessLog = accessLog;
@@ -70,7 +67,7 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
         }
         boolean fellBack = exchange.getResponse().getHeaders().containsKey(ResilienceFilter.FALLBACK_HEADER);
         record(decision, exchange.getRequest().getMethod().name(), exchange.getRequest().getPath().value(), status, failure,
-                System.nanoTime() - start, fellBack, accessLog ? traceId(exchange) : null);
+                System.nanoTime() - start, fellBack, accessLog != null ? traceId(exchange) : null);
     }
 
     /**
@@ -97,9 +94,15 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
             });
         }
         timer(route, backend, stage, outcome).record(nanos, TimeUnit.NANOSECONDS);
-        if (accessLog) {
-            access.info("event=request route={} backend={} stage={} method={} path={} status={} latencyMs={} traceId={}{}", route,
-                    backend, stage, method, path, status, millis(nanos), traceId, failure == null ? "" : " failure=" + failure);
+        if (accessLog != null) {
+            StringBuilder line = new StringBuilder(160 + path.length());
+            line.append("event=request route=").append(route).append(" backend=").append(backend).append(" stage=").append(stage)
+                    .append(" method=").append(method).append(" path=").append(path).append(" status=").append(status)
+                    .append(" latencyMs=").append(millis(nanos)).append(" traceId=").append(traceId);
+            if (failure != null) {
+                line.append(" failure=").append(failure);
+            }
+            accessLog.write(line.toString());
         }
     }
 

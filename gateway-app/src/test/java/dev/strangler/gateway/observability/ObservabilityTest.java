@@ -107,7 +107,7 @@ class ObservabilityTest {
     void accessLogLineCarriesRouteBackendStatusLatencyAndTraceId(CapturedOutput output) throws InterruptedException {
         String traceparent = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/77")).get("traceparent");
         String traceId = traceparent.split("-")[1];
-        // The access log is written through an async appender.
+        // The access log is written in batches, at most 100 ms after the request.
         for (int i = 0; i < 50 && !output.getOut().contains("path=/api/orders/77 "); i++) {
             Thread.sleep(100);
         }
