@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 
 import dev.strangler.gateway.observe.TrafficObserver;
@@ -59,7 +59,6 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
-    private static final Logger log = LoggerFactory.getLogger(DirectProxy.class);
     private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final List<AsciiString> CLIENT_DEFAULTS = List.of(HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT);
@@ -182,8 +181,9 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
     }
 
     /**
-     * Whether the request target is a plain path and query of characters that a URI may hold as they are; anything
-     * else (an absolute URI, a fragment, a space) goes to the other path, which parses it as it always has.
+     * Whether the request target is a plain path and query of characters that a URI may hold as they are, with
+     * well-formed escapes; anything else (an absolute URI, a fragment, a space, a bad escape) goes to the other path,
+     * which parses it as it always has.
      */
     static boolean isOriginForm(String uri) {
         if (uri.isEmpty() || uri.charAt(0) != '/') {
@@ -191,8 +191,15 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
         }
         for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
+            if (c == '%') {
+                // The other path refuses a malformed escape (400) when it parses the URI; so must this one.
+                if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                continue;
+            }
             boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "-._~!$&'()*+,;=:@/?%".indexOf(c) >= 0;
+                    || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0;
             if (!allowed) {
                 return false;
             }
@@ -202,13 +209,29 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
 
     /** The state of one proxied request, completed once. */
     private static final class Exchange {
+        /** Stands in {@link #connection} once the request has failed or been cancelled: a late answer is then closed. */
+        static final Object ABANDONED = new Object();
+
         final long start = System.nanoTime();
+        /** Set once the breaker has been told how the call went, so that a late cancel cannot tell it again. */
+        final AtomicBoolean settled = new AtomicBoolean();
+        /**
+         * The backend connection, between the answer's arrival and the response taking it. The answer can arrive on
+         * another event loop just as a timeout or the client's cancel drops it; whoever comes second closes it.
+         */
+        final AtomicReference<Object> connection = new AtomicReference<>();
         Span span;
         long breakerStart;
-        boolean answered;
         int status;
         BackendFailure failure;
         Throwable error;
+
+        void abandon() {
+            Object held = connection.getAndSet(ABANDONED);
+            if (held instanceof Connection backend) {
+                backend.dispose();
+            }
+        }
     }
 
     private record Answer(HttpClientResponse response, Connection connection) {
@@ -226,9 +249,8 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
             exchange.breakerStart = breaker == null ? 0 : breaker.getCurrentTimestamp();
             served = call(request, plan, exchange)
                     .flatMap(answer -> {
-                        exchange.answered = true;
                         int status = answer.response().status().code();
-                        if (breaker != null) {
+                        if (breaker != null && exchange.settled.compareAndSet(false, true)) {
                             long took = breaker.getCurrentTimestamp() - exchange.breakerStart;
                             if (status >= 500) {
                                 breaker.onError(took, breaker.getTimestampUnit(), new BackendFailure.UpstreamServerError(status));
@@ -240,13 +262,15 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
                         return respond(response, plan, exchange, answer);
                     })
                     .onErrorResume(error -> {
-                        if (!exchange.answered && breaker != null) {
+                        exchange.abandon();
+                        if (breaker != null && exchange.settled.compareAndSet(false, true)) {
                             breaker.onError(breaker.getCurrentTimestamp() - exchange.breakerStart, breaker.getTimestampUnit(), error);
                         }
                         return fail(request, response, plan, exchange, error);
                     })
                     .doOnCancel(() -> {
-                        if (!exchange.answered && breaker != null) {
+                        exchange.abandon();
+                        if (breaker != null && exchange.settled.compareAndSet(false, true)) {
                             breaker.releasePermission();
                         }
                     });
@@ -263,7 +287,13 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
                     copyRequestHeaders(request, out.requestHeaders(), exchange.span);
                     return body.send(request.receive().retain());
                 })
-                .responseConnection((res, connection) -> Mono.just(new Answer(res, connection)))
+                .responseConnection((res, connection) -> {
+                    if (!exchange.connection.compareAndSet(null, connection)) {
+                        connection.dispose();
+                        return Mono.empty();
+                    }
+                    return Mono.just(new Answer(res, connection));
+                })
                 .next();
         Duration timeout = plan.timeout();
         if (timeout != null) {
@@ -305,6 +335,10 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
     private Mono<Void> respond(HttpServerResponse response, Plan plan, Exchange exchange, Answer answer) {
         HttpClientResponse res = answer.response();
         Connection connection = answer.connection();
+        if (!exchange.connection.compareAndSet(connection, null)) {
+            // Abandoned as it arrived; abandon() has closed it.
+            return Mono.empty();
+        }
         exchange.status = res.status().code();
         response.status(res.status().code());
         HttpHeaders from = res.responseHeaders();
@@ -334,11 +368,7 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
         exchange.failure = failure;
         exchange.error = error;
         exchange.status = failure.status().value();
-        log.warn("event=backend.failed failure={} route={} method={} path={} error=\"{}\"", failure.tag(), routeId,
-                request.method().name(), plan.path(), error.getMessage());
-        if (failure == BackendFailure.OTHER) {
-            log.error("event=gateway.error route={} error=\"{}\"", routeId, error.toString(), error);
-        }
+        BackendProblem.log(failure, routeId, request.method().name(), plan.path(), error);
         if (response.hasSentHeaders()) {
             // The answer had begun: the client sees the connection end early, as from the backend itself.
             return Mono.error(error);

@@ -40,8 +40,10 @@ final class HopByHop {
         return connection != null && listed(connection, name);
     }
 
+    /** Every Connection header line, joined: a sender may split the list over several. */
     static String connection(HttpHeaders headers) {
-        return headers.get(HttpHeaderNames.CONNECTION);
+        List<String> lines = headers.getAll(HttpHeaderNames.CONNECTION);
+        return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(",", lines);
     }
 
     private static boolean listed(String connection, String name) {

@@ -10,7 +10,9 @@ import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * The server span of a request on the direct path: it continues the caller's trace (W3C traceparent) and is the
- * parent the backend sees, so a trace reads the same whichever path served the request.
+ * parent the backend sees, so the caller's trace still reaches the backend. Unlike the other path, which records a
+ * client span for the backend call as well (Spring Cloud Gateway's observation), this path records the server span
+ * alone: one span per request is what the trace needs, and each span costs the hot path.
  */
 final class RequestSpans {
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,10 @@ public final class AccessLog implements AutoCloseable {
     private record Line(long epochMillis, String text) {
     }
 
+    /** At most this much is written under the stream's lock at once, so that other output is not held up behind a long backlog. */
+    static final int CHUNK_BYTES = 64 * 1024;
+
+    private final Supplier<PrintStream> out;
     private final int maxPending;
     private final long flushIntervalNanos;
     private final Queue<Line> pending = new ConcurrentLinkedQueue<>();
@@ -44,10 +49,12 @@ public final class AccessLog implements AutoCloseable {
     private volatile boolean open = true;
 
     public AccessLog() {
-        this(MAX_PENDING, FLUSH_INTERVAL_MILLIS);
+        // System.out as it is at each write, not as it was at start: tools that capture the output replace it.
+        this(MAX_PENDING, FLUSH_INTERVAL_MILLIS, () -> System.out);
     }
 
-    AccessLog(int maxPending, long flushIntervalMillis) {
+    AccessLog(int maxPending, long flushIntervalMillis, Supplier<PrintStream> out) {
+        this.out = out;
         this.maxPending = maxPending;
         this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
         writer = new Thread(this::run, "strangler-access-log");
@@ -55,8 +62,12 @@ public final class AccessLog implements AutoCloseable {
         writer.start();
     }
 
-    /** Queues one line; never blocks. */
+    /** Queues one line; never blocks. A line that comes after {@link #close()} is counted as dropped. */
     public void write(String text) {
+        if (!open) {
+            dropped.incrementAndGet();
+            return;
+        }
         if (size.incrementAndGet() > maxPending) {
             size.decrementAndGet();
             dropped.incrementAndGet();
@@ -88,7 +99,8 @@ public final class AccessLog implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
-        StringBuilder out = new StringBuilder(16_384);
+        PrintStream stdout = out.get();
+        StringBuilder chunk = new StringBuilder(CHUNK_BYTES + 1024);
         long lastSecond = -1;
         String secondPrefix = "";
         Line line;
@@ -102,20 +114,28 @@ public final class AccessLog implements AutoCloseable {
                 lastSecond = second;
             }
             int millis = (int) (line.epochMillis() % 1000);
-            out.append(secondPrefix).append('.');
+            chunk.append(secondPrefix).append('.');
             if (millis < 100) {
-                out.append('0');
+                chunk.append('0');
             }
             if (millis < 10) {
-                out.append('0');
+                chunk.append('0');
             }
-            out.append(millis).append('Z').append(PREFIX).append(line.text()).append('\n');
+            chunk.append(millis).append('Z').append(PREFIX).append(line.text()).append('\n');
+            if (chunk.length() >= CHUNK_BYTES) {
+                emit(stdout, chunk);
+            }
         }
-        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-        // System.out as it is now, not as it was at start: tests and tools that capture the output replace it.
-        PrintStream stdout = System.out;
-        stdout.write(bytes, 0, bytes.length);
-        stdout.flush();
+        emit(stdout, chunk);
+    }
+
+    private static void emit(PrintStream stdout, StringBuilder chunk) {
+        if (chunk.length() > 0) {
+            byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+            stdout.write(bytes, 0, bytes.length);
+            stdout.flush();
+            chunk.setLength(0);
+        }
     }
 
     /** Writes what is still queued; the gateway closes it after the server has finished its in-flight requests. */
@@ -123,6 +143,12 @@ public final class AccessLog implements AutoCloseable {
     public void close() {
         open = false;
         LockSupport.unpark(writer);
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flush();
     }
 }

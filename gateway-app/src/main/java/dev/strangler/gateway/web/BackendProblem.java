@@ -1,5 +1,7 @@
 package dev.strangler.gateway.web;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -10,6 +12,16 @@ import org.springframework.http.HttpStatus;
 public record BackendProblem(HttpStatus status, String type, String title, String detail, String retryAfterSeconds) {
 
     static final String RETRY_AFTER_SECONDS = "5";
+    private static final Logger log = LoggerFactory.getLogger(BackendProblem.class);
+
+    /** Logs a failed backend call, the same on both proxy paths; with a stack trace only when its kind is unknown. */
+    public static void log(BackendFailure failure, String routeId, String method, String path, Throwable error) {
+        log.warn("event=backend.failed failure={} route={} method={} path={} error=\"{}\"", failure.tag(), routeId, method, path,
+                error.getMessage());
+        if (failure == BackendFailure.OTHER) {
+            log.error("event=gateway.error route={} error=\"{}\"", routeId, error.toString(), error);
+        }
+    }
 
     public static BackendProblem of(BackendFailure failure, String routeId) {
         return switch (failure) {

@@ -1,8 +1,6 @@
 package dev.strangler.gateway.web;
 
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -22,8 +20,6 @@ import reactor.core.publisher.Mono;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(ProblemErrorHandler.class);
-
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
@@ -35,11 +31,7 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
                     rse.getReason() == null ? status.getReasonPhrase() : rse.getReason());
         }
         BackendFailure failure = BackendFailure.classify(ex);
-        log.warn("event=backend.failed failure={} route={} method={} path={} error=\"{}\"", failure.tag(), routeId,
-                exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.getMessage());
-        if (failure == BackendFailure.OTHER) {
-            log.error("event=gateway.error route={} error=\"{}\"", routeId, ex.toString(), ex);
-        }
+        BackendProblem.log(failure, routeId, exchange.getRequest().getMethod().name(), exchange.getRequest().getPath().value(), ex);
         BackendProblem problem = BackendProblem.of(failure, routeId);
         if (problem.retryAfterSeconds() != null) {
             exchange.getResponse().getHeaders().set("Retry-After", problem.retryAfterSeconds());
