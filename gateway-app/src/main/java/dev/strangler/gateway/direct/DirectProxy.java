@@ -3,7 +3,6 @@ package dev.strangler.gateway.direct;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,7 +58,6 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
-    private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final List<AsciiString> CLIENT_DEFAULTS = List.of(HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT);
 
@@ -154,7 +152,7 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
             return null;
         }
         Resilience resilience = route.spec() == null ? Resilience.NONE : route.spec().resilience();
-        if (SAFE.contains(method) && (resilience.retries() > 0 || (toNew && route.fallback() != null))) {
+        if (Resilience.isSafe(method.name()) && (resilience.retries() > 0 || (toNew && route.fallback() != null))) {
             return null;
         }
         Backend backend = toNew ? route.target() : route.legacy();

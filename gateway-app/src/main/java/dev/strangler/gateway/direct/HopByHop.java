@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.strangler.gateway.routing.StranglerHeadersFilter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -21,8 +22,6 @@ final class HopByHop {
                 "proxy-authenticate", "upgrade", "x-application-context"));
     }
 
-    private static final String STRANGLER_PREFIX = "x-strangler-";
-
     private HopByHop() {
     }
 
@@ -31,7 +30,7 @@ final class HopByHop {
      * X-Strangler-* header, which only the gateway itself may set.
      */
     static boolean dropped(String name, String connection) {
-        if (name.regionMatches(true, 0, STRANGLER_PREFIX, 0, STRANGLER_PREFIX.length())) {
+        if (StranglerHeadersFilter.isStranglerHeader(name)) {
             return true;
         }
         if (NAMES.contains(name)) {

@@ -1,6 +1,5 @@
 package dev.strangler.gateway.resilience;
 
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,7 +7,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -35,7 +33,6 @@ import reactor.util.retry.Retry;
 public final class ResilienceFilter implements GlobalFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(ResilienceFilter.class);
-    static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     public static final String FALLBACK_HEADER = "X-Strangler-Fallback";
 
     private final RouteBreakers breakers;
@@ -57,7 +54,7 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         Resilience resilience = decision.route().spec().resilience();
-        boolean safe = SAFE.contains(exchange.getRequest().getMethod());
+        boolean safe = Resilience.isSafe(exchange.getRequest().getMethod().name());
         int retries = safe ? resilience.retries() : 0;
         Mono<Void> call = Mono.defer(() -> attempt(exchange, chain));
         if (retries > 0) {

@@ -1,6 +1,7 @@
 package dev.strangler.gateway.routes;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Per-route protection of the backend call.
@@ -13,6 +14,13 @@ import java.time.Duration;
 public record Resilience(Duration timeout, int retries, CircuitBreakerSpec circuitBreaker, String fallback) {
 
     public static final Resilience NONE = new Resilience(null, 0, null, null);
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    /** Whether a request of this method may be retried and may fall back: it changes nothing on the backend. */
+    public static boolean isSafe(String method) {
+        return SAFE_METHODS.contains(method);
+    }
 
     /**
      * @param failureRate percentage of failed calls in the window that opens the circuit

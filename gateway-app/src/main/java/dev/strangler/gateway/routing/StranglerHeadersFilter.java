@@ -12,6 +12,11 @@ public final class StranglerHeadersFilter implements HttpHeadersFilter {
 
     static final String PREFIX = "x-strangler-";
 
+    /** Whether only this gateway may set {@code name}: the rule of both proxy paths. */
+    public static boolean isStranglerHeader(String name) {
+        return name.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+    }
+
     private final Type type;
 
     public StranglerHeadersFilter(Type type) {
@@ -22,7 +27,7 @@ public final class StranglerHeadersFilter implements HttpHeadersFilter {
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
         boolean found = false;
         for (String name : input.keySet()) {
-            if (name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            if (isStranglerHeader(name)) {
                 found = true;
                 break;
             }
@@ -32,7 +37,7 @@ public final class StranglerHeadersFilter implements HttpHeadersFilter {
         }
         HttpHeaders filtered = new HttpHeaders();
         input.forEach((name, values) -> {
-            if (!name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            if (!isStranglerHeader(name)) {
                 filtered.addAll(name, values);
             }
         });
