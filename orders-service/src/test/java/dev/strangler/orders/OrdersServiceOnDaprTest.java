@@ -1,8 +1,6 @@
 package dev.strangler.orders;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.daprdouble.DaprSidecarDouble;
 import dev.strangler.daprdouble.config.AppSpec;
+import dev.strangler.daprdouble.net.LoopbackPorts;
 import io.dapr.client.DaprClient;
 import io.dapr.client.DaprClientBuilder;
 import io.dapr.config.Properties;
@@ -39,8 +38,8 @@ import static org.awaitility.Awaitility.await;
 class OrdersServiceOnDaprTest {
 
     private static final LegacyCatalogFixture LEGACY = new LegacyCatalogFixture();
-    private static final int GRPC_PORT = freePort();
-    private static final int HTTP_PORT = freePort();
+    private static final int GRPC_PORT = LoopbackPorts.free();
+    private static final int HTTP_PORT = LoopbackPorts.free();
     private static final Path DATA_FILE = tempFile();
     private static DaprSidecarDouble dapr = startDouble();
 
@@ -242,14 +241,6 @@ class OrdersServiceOnDaprTest {
                 .app(new AppSpec("orders-service", 0, GRPC_PORT, HTTP_PORT))
                 .app("legacy-monolith", LEGACY.port())
                 .start();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Path tempFile() {

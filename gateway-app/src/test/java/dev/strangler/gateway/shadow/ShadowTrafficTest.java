@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.strangler.daprdouble.net.LoopbackPorts;
 import dev.strangler.gateway.support.Http;
 import dev.strangler.gateway.support.RoutesFile;
 
@@ -58,7 +58,7 @@ class ShadowTrafficTest {
         routes.write("backends:\n"
                 + "  legacy: { url: \"" + legacy.url() + "\" }\n"
                 + "  orders: { url: \"" + orders.url() + "\" }\n"
-                + "  down: { url: \"http://127.0.0.1:" + closedPort() + "\" }\n"
+                + "  down: { url: \"http://127.0.0.1:" + LoopbackPorts.free() + "\" }\n"
                 + """
                 defaultBackend: legacy
                 routes:
@@ -124,12 +124,6 @@ class ShadowTrafficTest {
                     shadow: { compare: { headers: [Content-Type, Set-Cookie] } }
                 """);
         registry.add("strangler.routes-file", () -> routes.path().toString());
-    }
-
-    static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @AfterAll

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.strangler.daprdouble.net.LoopbackPorts;
+
 /** Two echo backends and a routes file naming them, shared by the tests of one class. */
 public final class GatewayFixture {
 
@@ -24,16 +26,7 @@ public final class GatewayFixture {
     }
 
     /** A loopback port nothing listens on, so connections to it are refused. */
-    public final int closedPort = closedPort();
-
-    private static int closedPort() {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    public final int closedPort = LoopbackPorts.free();
 
     /** The backends block every test table starts with; backend "down" refuses connections. */
     public String header() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.sun.net.httpserver.HttpServer;
+
+import dev.strangler.daprdouble.net.LoopbackPorts;
 
 /**
  * With no Docker engine here, each Dockerfile is checked by doing what it does: its extract command runs
@@ -108,8 +109,8 @@ class DockerfileTest {
         assertThat(command.get(0)).isEqualTo("java");
         command.set(0, javaExecutable());
         AppModule app = AppModule.load(module);
-        int port = freePort();
-        int managementPort = app.managementPort() == app.serverPort() ? port : freePort();
+        int port = LoopbackPorts.free();
+        int managementPort = app.managementPort() == app.serverPort() ? port : LoopbackPorts.free();
         command.add("--server.port=" + port);
         if (managementPort != port) {
             command.add("--management.server.port=" + managementPort);
@@ -253,11 +254,6 @@ class DockerfileTest {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {

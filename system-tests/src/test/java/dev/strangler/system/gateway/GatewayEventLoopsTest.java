@@ -2,7 +2,6 @@ package dev.strangler.system.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.strangler.system.support.AppProcess;
 import dev.strangler.system.support.AppSpec;
+import dev.strangler.daprdouble.net.LoopbackPorts;
 import dev.strangler.system.support.Repo;
 
 /**
@@ -40,10 +40,7 @@ class GatewayEventLoopsTest {
 
     private static List<String> eventLoopThreads(AppSpec spec) throws Exception {
         Path routes = Files.createDirectories(Repo.target("gateway-event-loops")).resolve("routes.yaml");
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = LoopbackPorts.free();
         Files.writeString(routes, """
                 backends:
                   legacy: { url: "http://127.0.0.1:%d" }

@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.strangler.daprdouble.net.LoopbackPorts;
+
 /**
  * An app module's jar running as a real {@code java -jar} process on free loopback ports.
  *
@@ -56,7 +58,7 @@ public final class AppProcess implements AutoCloseable, ExtensionContext.Store.C
 
     public static AppProcess start(AppSpec spec) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        spec.portProperties().forEach(property -> ports.put(property, FreePorts.next()));
+        spec.portProperties().forEach(property -> ports.put(property, LoopbackPorts.free()));
         Path workDir = Repo.target("app-work", spec.name());
         Path logFile = Repo.target("app-logs", spec.name() + ".log");
         deleteRecursively(workDir);
