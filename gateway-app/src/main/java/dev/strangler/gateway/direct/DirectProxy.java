@@ -68,7 +68,7 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
     private final TrafficObserver observer;
     private final RequestSpans spans;
     private final EventLoopTimers timers = new EventLoopTimers();
-    private final HttpClient client;
+    private final BackendTargets targets;
     private final Duration responseTimeout;
     private final boolean tagResponses;
     private final boolean enabled;
@@ -89,7 +89,7 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
         this.breakers = breakers;
         this.observer = observer;
         this.spans = spans;
-        this.client = client;
+        this.targets = new BackendTargets(client);
         this.responseTimeout = responseTimeout;
         this.tagResponses = tagResponses;
         this.enabled = enabled;
@@ -112,7 +112,7 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
     }
 
     /** What the direct path does with a request, decided before anything is sent. */
-    private record Plan(RoutingDecision decision, String path, String url, Duration timeout, CircuitBreaker breaker) {
+    private record Plan(RoutingDecision decision, String path, HttpClient client, String url, Duration timeout, CircuitBreaker breaker) {
     }
 
     /** The plan for a request this path takes, or null when Spring Cloud Gateway serves it. */
@@ -158,15 +158,16 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
         Backend backend = toNew ? route.target() : route.legacy();
         RoutingDecision decision = new RoutingDecision(route, match.pattern(), backend, toNew, null);
         String forwardPath = decision.forwardPath(path);
-        String base = backend.base();
-        StringBuilder url = new StringBuilder(base.length() + forwardPath.length() + (uri.length() - rawPath.length()));
-        url.append(base).append(forwardPath);
+        BackendTargets.Target target = targets.of(backend);
+        String prefix = target.prefix();
+        StringBuilder url = new StringBuilder(prefix.length() + forwardPath.length() + (uri.length() - rawPath.length()));
+        url.append(prefix).append(forwardPath);
         if (q >= 0) {
             url.append(uri, q, uri.length());
         }
         Duration timeout = resilience.timeout() != null ? resilience.timeout() : responseTimeout;
         CircuitBreaker breaker = toNew ? breakers.breaker(route.id(), backend.name(), resilience.circuitBreaker()) : null;
-        return new Plan(decision, rawPath, url.toString(), timeout, breaker);
+        return new Plan(decision, rawPath, target.client(), url.toString(), timeout, breaker);
     }
 
     /** A WebSocket or other upgrade; an offer of HTTP/2 (h2c), which Java's HTTP client makes by default, is ignored on both paths. */
@@ -277,7 +278,7 @@ public final class DirectProxy implements BiFunction<HttpServerRequest, HttpServ
     }
 
     private Mono<Answer> call(HttpServerRequest request, Plan plan, Exchange exchange) {
-        Mono<Answer> answer = client.request(request.method())
+        Mono<Answer> answer = plan.client().request(request.method())
                 .uri(plan.url())
                 .send((out, body) -> {
                     // Written into the request itself: HttpClient.headers(...) would copy the client's whole

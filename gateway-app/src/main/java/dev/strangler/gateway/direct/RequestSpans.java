@@ -1,6 +1,8 @@
 package dev.strangler.gateway.direct;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -18,6 +20,8 @@ final class RequestSpans {
 
     private final Tracer tracer;
     private final Propagator propagator;
+    private static final int MAX_NAMES = 10_000;
+    private final Map<NameKey, String> names = new ConcurrentHashMap<>();
 
     /** Either may be null when tracing is off; then no span is made and nothing is propagated. */
     RequestSpans(Tracer tracer, Propagator propagator) {
@@ -32,9 +36,32 @@ final class RequestSpans {
         String method = request.method().name();
         Span.Builder builder = propagator.extract(request.requestHeaders(), HttpHeaders::get);
         return builder.kind(Span.Kind.SERVER)
-                .name("http " + method.toLowerCase(Locale.ROOT) + (pattern == null ? "" : " " + pattern))
+                .name(name(method, pattern))
                 .tag("http.method", method)
                 .start();
+    }
+
+    /**
+     * Names are asked for on every request and are few: methods times route patterns. Clients choose the method,
+     * so the cache has a bound.
+     */
+    private String name(String method, String pattern) {
+        NameKey key = new NameKey(method, pattern);
+        String name = names.get(key);
+        if (name == null) {
+            name = spanName(key);
+            if (names.size() < MAX_NAMES) {
+                names.put(key, name);
+            }
+        }
+        return name;
+    }
+
+    private record NameKey(String method, String pattern) {
+    }
+
+    private static String spanName(NameKey key) {
+        return "http " + key.method().toLowerCase(Locale.ROOT) + (key.pattern() == null ? "" : " " + key.pattern());
     }
 
     void inject(Span span, HttpHeaders outbound) {

@@ -33,7 +33,7 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
     private final MigrationStats stats;
     private final MeterRegistry meters;
     private final AccessLog accessLog;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Boolean> canaryGauges = new ConcurrentHashMap<>();
 
     /** @param accessLog where each request's line goes, or null when the access log is off */
@@ -113,7 +113,7 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
     }
 
     private Timer timer(String route, String backend, String stage, String outcome) {
-        String key = route + '|' + backend + '|' + stage + '|' + outcome;
+        TimerKey key = new TimerKey(route, backend, stage, outcome);
         Timer timer = timers.get(key);
         if (timer == null) {
             timer = timers.computeIfAbsent(key, k -> Timer.builder("strangler.requests")
@@ -123,6 +123,9 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
                     .register(meters));
         }
         return timer;
+    }
+
+    private record TimerKey(String route, String backend, String stage, String outcome) {
     }
 
     private static String traceId(ServerWebExchange exchange) {

@@ -48,7 +48,10 @@ class DirectPathParityTest {
 
     @BeforeAll
     static void start() {
-        fixture.routes.write(fixture.header() + """
+        // A backend whose URL has a path of its own, which both paths put before the forwarded path.
+        String backends = fixture.header().replace("defaultBackend:",
+                "  prefixed: { url: \"" + fixture.orders.url() + "/base/\" }\ndefaultBackend:");
+        fixture.routes.write(backends + """
                 routes:
                   - id: orders-api
                     paths: [/api/orders, /api/orders/**]
@@ -67,6 +70,10 @@ class DirectPathParityTest {
                   - id: down
                     paths: [/down/**]
                     backend: down
+                    stage: migrated
+                  - id: prefixed
+                    paths: [/prefixed/**]
+                    backend: prefixed
                     stage: migrated
                 """);
         direct = gateway(true);
@@ -100,6 +107,7 @@ class DirectPathParityTest {
         return Stream.of(
                 Arguments.of("migrated route, rewritten, with a query", "GET /api/orders/42?expand=items&q=a%20b HTTP/1.1\r\n\r\n"),
                 Arguments.of("default route", "GET /products?page=2 HTTP/1.1\r\n\r\n"),
+                Arguments.of("backend URL with a path", "GET /prefixed/items?id=7 HTTP/1.1\r\n\r\n"),
                 Arguments.of("legacy route inside a migrated prefix", "GET /api/orders/report HTTP/1.1\r\n\r\n"),
                 Arguments.of("dot segments and repeated slashes", "GET /api//orders/./9/../10 HTTP/1.1\r\n\r\n"),
                 Arguments.of("POST with a body", "POST /api/orders HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
@@ -150,6 +158,17 @@ class DirectPathParityTest {
         assertThat(viaDirect.headers).as("response headers").isEqualTo(viaChain.headers);
         assertThat(normalizedBody(viaDirect, port(direct))).as("body, with what the backend received")
                 .isEqualTo(normalizedBody(viaChain, port(chain)));
+    }
+
+    @Test
+    void aBackendUrlsPathAndAddressAreWhereTheDirectPathSends() throws Exception {
+        Exchange exchange = Exchange.send(port(direct), "GET /prefixed/items?id=7 HTTP/1.1\r\n\r\n");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> echo = JSON.readValue(exchange.body, Map.class);
+        assertThat(echo).containsEntry("backend", "orders").containsEntry("uri", "/base/prefixed/items?id=7");
+        assertThat((Map<String, Object>) echo.get("headers")).as("the backend's own Host")
+                .containsEntry("host", fixture.orders.url().substring("http://".length()));
     }
 
     @Test

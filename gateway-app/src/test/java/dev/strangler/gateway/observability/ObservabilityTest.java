@@ -74,6 +74,20 @@ class ObservabilityTest {
         assertThat(headers.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
     }
 
+    @Test
+    void aCallersTraceContinuesWhetherItCameAsW3cOrB3AndBaggagePassesAsSent() {
+        var w3c = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/1",
+                "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "baggage", "tenant=acme,plan=gold"));
+        assertThat(w3c.get("traceparent")).startsWith("00-0af7651916cd43dd8448eb211c80319c-").endsWith("-01")
+                .doesNotContain("b7ad6b7169203331");
+        assertThat(w3c.get("baggage")).isEqualTo("tenant=acme,plan=gold");
+
+        // As Istio's sidecars send it.
+        var b3 = Http.echoedHeaders(Http.get("http://127.0.0.1:" + port + "/api/orders/1",
+                "X-B3-TraceId", "463ac35c9f6413ad48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312", "X-B3-Sampled", "1"));
+        assertThat(b3.get("traceparent")).startsWith("00-463ac35c9f6413ad48485a3953bb6124-").endsWith("-01");
+    }
+
     /** TraceExportConfiguration: the OTLP endpoint is read at start, not by a bean condition fixed at build time. */
     @Test
     void theSpanOfAProxiedRequestIsPostedToTheOtlpEndpointWithTheConfiguredHeaders() throws InterruptedException {
