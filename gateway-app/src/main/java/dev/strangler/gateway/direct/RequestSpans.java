@@ -18,9 +18,10 @@ import reactor.netty.http.server.HttpServerRequest;
  */
 final class RequestSpans {
 
+    private static final int MAX_NAMES = 10_000;
+
     private final Tracer tracer;
     private final Propagator propagator;
-    private static final int MAX_NAMES = 10_000;
     private final Map<NameKey, String> names = new ConcurrentHashMap<>();
 
     /** Either may be null when tracing is off; then no span is made and nothing is propagated. */
