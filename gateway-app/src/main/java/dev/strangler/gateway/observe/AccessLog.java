@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -46,6 +47,8 @@ public final class AccessLog implements AutoCloseable {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
+    /** The writer starts with the first line, so that a gateway with the access log off runs no thread for it. */
+    private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean open = true;
 
     public AccessLog() {
@@ -59,7 +62,6 @@ public final class AccessLog implements AutoCloseable {
         this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
         writer = new Thread(this::run, "strangler-access-log");
         writer.setDaemon(true);
-        writer.start();
     }
 
     /** Queues one line; never blocks. A line that comes after {@link #close()} is counted as dropped. */
@@ -67,6 +69,9 @@ public final class AccessLog implements AutoCloseable {
         if (!open) {
             dropped.incrementAndGet();
             return;
+        }
+        if (!started.get() && started.compareAndSet(false, true)) {
+            writer.start();
         }
         if (size.incrementAndGet() > maxPending) {
             size.decrementAndGet();
@@ -78,6 +83,10 @@ public final class AccessLog implements AutoCloseable {
 
     public long dropped() {
         return dropped.get();
+    }
+
+    boolean writerRunning() {
+        return writer.isAlive();
     }
 
     private void run() {

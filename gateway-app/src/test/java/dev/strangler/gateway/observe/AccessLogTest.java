@@ -36,6 +36,15 @@ class AccessLogTest {
     }
 
     @Test
+    void noWriterThreadRunsBeforeTheFirstLineSoALogThatIsOffCostsNone() {
+        try (AccessLog log = new AccessLog(1_000, 20, () -> stream)) {
+            assertThat(log.writerRunning()).isFalse();
+            log.write("event=request route=a status=200");
+            assertThat(log.writerRunning()).isTrue();
+        }
+    }
+
+    @Test
     void closeWritesWhatIsStillQueuedAndCountsLaterLinesAsDropped() {
         AccessLog log = new AccessLog(1_000, 3_600_000, () -> stream);
         log.write("event=request route=last");
