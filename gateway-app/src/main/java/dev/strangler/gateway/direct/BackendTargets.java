@@ -47,7 +47,9 @@ final class BackendTargets {
             host = host.substring(1, host.length() - 1);
         }
         InetSocketAddress address = AddressUtils.createUnresolved(host, url.getPort() == -1 ? 80 : url.getPort());
-        String path = url.getRawPath() == null ? "" : url.getRawPath();
-        return new Target(client.remoteAddress(() -> address), path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+        // The backend's own path, as Backend.base() gives it: what follows the scheme and authority.
+        String base = backend.base();
+        int path = base.indexOf('/', base.indexOf("://") + 3);
+        return new Target(client.remoteAddress(() -> address), path < 0 ? "" : base.substring(path));
     }
 }
