@@ -3,12 +3,14 @@ package dev.strangler.gateway.direct;
 import java.time.Duration;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.web.embedded.netty.NettyRouteProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
+import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.Shutdown;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.server.reactive.HttpHandler;
-import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 
 import dev.strangler.gateway.StranglerProperties;
 import dev.strangler.gateway.observe.TrafficObserver;
@@ -18,32 +20,86 @@ import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import io.netty.channel.ChannelOption;
-import reactor.netty.http.client.HttpClient;
+import io.netty.channel.ChannelPipeline;
+import reactor.netty.NettyPipeline;
 
 /**
- * Puts {@link DirectProxy} in front of Spring WebFlux on the public port, through Spring Boot's hook for Reactor
- * Netty routes. The management port has its own server and never sees it.
+ * Puts {@link DirectProxy} in the public port's Netty pipeline, in front of Reactor Netty's request handling. The
+ * management port has its own server and never sees it.
  */
 @Configuration(proxyBeanMethods = false)
 class DirectProxyConfiguration {
 
-    @Bean
-    DirectProxy directProxy(ActiveRouteTable table, HiddenPaths hiddenPaths, ForwardedHeadersPolicy forwarded,
-            RouteBreakers breakers, TrafficObserver observer, ObjectProvider<Tracer> tracer,
-            ObjectProvider<Propagator> propagator, HttpClient gatewayHttpClient, HttpClientProperties clientProperties,
-            StranglerProperties properties, ObjectProvider<HttpHandler> httpHandler) {
-        HttpClient client = clientProperties.getConnectTimeout() == null ? gatewayHttpClient
-                : gatewayHttpClient.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, clientProperties.getConnectTimeout());
-        Duration timeout = clientProperties.getResponseTimeout();
-        return new DirectProxy(table, hiddenPaths, forwarded, breakers, observer,
-                new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), client, timeout,
-                properties.responseTags(), properties.directPath(),
-                () -> new ReactorHttpHandlerAdapter(httpHandler.getObject()));
+    @Bean(destroyMethod = "close")
+    BackendChannels backendChannels(HttpClientProperties clientProperties) {
+        Integer connectTimeout = clientProperties.getConnectTimeout();
+        return new BackendChannels(connectTimeout == null ? 0 : connectTimeout, clientProperties.getPool().getMaxIdleTime());
     }
 
     @Bean
-    NettyRouteProvider directProxyRoute(DirectProxy proxy) {
-        return routes -> routes.route(request -> true, proxy);
+    DirectProxy directProxy(ActiveRouteTable table, HiddenPaths hiddenPaths, ForwardedHeadersPolicy forwarded,
+            RouteBreakers breakers, TrafficObserver observer, ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator, BackendChannels backendChannels, HttpClientProperties clientProperties,
+            StranglerProperties properties) {
+        // Backends behind a configured HTTP proxy are reached through Spring Cloud Gateway's client, which knows it.
+        boolean viaProxy = clientProperties.getProxy().getHost() != null;
+        return new DirectProxy(table, hiddenPaths, forwarded, breakers, observer,
+                new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), backendChannels,
+                clientProperties.getResponseTimeout(), properties.responseTags(), properties.directPath() && !viaProxy);
+    }
+
+    @Bean
+    NettyServerCustomizer directProxyInPipeline(DirectProxy proxy) {
+        return server -> server.doOnChannelInit((observer, channel, address) -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            // HTTP/1.1 connections only: an h2c or HTTP/2 pipeline has no traffic handler to go before.
+            if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
+                pipeline.addBefore(NettyPipeline.HttpTrafficHandler, "strangler.direct",
+                        proxy.connectionHandler(BackendChannels.Transport.of(channel)));
+            }
+        });
+    }
+
+    /**
+     * On a graceful shutdown, Reactor Netty waits for the requests it is serving, but not for those this path
+     * serves on its connections: this waits for them, after the server has stopped accepting connections and
+     * before it is stopped.
+     */
+    @Bean
+    SmartLifecycle directProxyDrain(DirectProxy proxy, ServerProperties server,
+            @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration timeout) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                if (server.getShutdown() != Shutdown.GRACEFUL) {
+                    return;
+                }
+                try {
+                    proxy.awaitIdle(timeout);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            /** Between WebServerGracefulShutdownLifecycle's phase and WebServerStartStopLifecycle's. */
+            @Override
+            public int getPhase() {
+                return SmartLifecycle.DEFAULT_PHASE - 1536;
+            }
+        };
     }
 }

@@ -8,7 +8,6 @@ import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.netty.handler.codec.http.HttpHeaders;
-import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * The server span of a request on the direct path: it continues the caller's trace (W3C traceparent) and is the
@@ -30,12 +29,11 @@ final class RequestSpans {
         this.propagator = propagator;
     }
 
-    Span start(HttpServerRequest request, String pattern) {
+    Span start(String method, HttpHeaders headers, String pattern) {
         if (tracer == null || propagator == null) {
             return null;
         }
-        String method = request.method().name();
-        Span.Builder builder = propagator.extract(request.requestHeaders(), HttpHeaders::get);
+        Span.Builder builder = propagator.extract(headers, HttpHeaders::get);
         return builder.kind(Span.Kind.SERVER)
                 .name(name(method, pattern))
                 .tag("http.method", method)

@@ -1,5 +1,6 @@
 package dev.strangler.gateway.web;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
@@ -64,11 +65,18 @@ public enum BackendFailure {
                     || (t instanceof ResponseStatusException rse && rse.getStatusCode().value() == 504)) {
                 return TIMEOUT;
             }
-            if (t instanceof PrematureCloseException) {
+            if (t instanceof PrematureCloseException || t instanceof ClosedEarly) {
                 return CLOSED;
             }
         }
         return OTHER;
+    }
+
+    /** The backend's connection ended before its answer did (the direct path's own PrematureCloseException). */
+    public static final class ClosedEarly extends IOException {
+        public ClosedEarly(boolean answerBegun) {
+            super("Connection prematurely closed " + (answerBegun ? "DURING" : "BEFORE") + " response");
+        }
     }
 
     /** A backend's 5xx answer, raised only so that the circuit breaker counts it as a failure. */

@@ -3,14 +3,11 @@ package dev.strangler.gateway.direct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.gateway.GatewayApplication;
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
+import dev.strangler.gateway.support.RawResponse;
 
 /**
  * The direct path must answer exactly as Spring Cloud Gateway does. Two gateways run on the same routes and
@@ -225,69 +223,9 @@ class DirectPathParityTest {
                 OutputStream out = socket.getOutputStream();
                 out.write(withHost.getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                InputStream in = socket.getInputStream();
-                return parse(readResponse(in, request.startsWith("HEAD ")));
+                RawResponse response = RawResponse.read(socket.getInputStream(), request.startsWith("HEAD "));
+                return new Exchange(response.statusLine(), response.headers(), response.body());
             }
-        }
-
-        /** Reads one response: up to the end of its body by Content-Length or chunked framing, or to the close. */
-        private static String readResponse(InputStream in, boolean head) throws IOException {
-            StringBuilder text = new StringBuilder();
-            int b;
-            while (!text.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
-                text.append((char) b);
-            }
-            String lower = text.toString().toLowerCase();
-            if (head || lower.startsWith("http/1.1 204") || lower.startsWith("http/1.1 304")) {
-                return text.toString();
-            }
-            int cl = lower.indexOf("\r\ncontent-length:");
-            if (cl >= 0) {
-                int length = Integer.parseInt(lower.substring(cl + 17, lower.indexOf("\r\n", cl + 2)).trim());
-                text.append(new String(in.readNBytes(length), StandardCharsets.UTF_8));
-                return text.toString();
-            }
-            if (lower.contains("\r\ntransfer-encoding: chunked")) {
-                StringBuilder body = new StringBuilder();
-                while (true) {
-                    String size = line(in);
-                    int n = Integer.parseInt(size.trim(), 16);
-                    if (n == 0) {
-                        line(in);
-                        break;
-                    }
-                    body.append(new String(in.readNBytes(n), StandardCharsets.UTF_8));
-                    line(in);
-                }
-                return text + body.toString();
-            }
-            return text + new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-
-        private static String line(InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder();
-            int b;
-            while ((b = in.read()) >= 0 && b != '\n') {
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            return line.toString();
-        }
-
-        /** Header names in lower case with their values in order, and without Date. */
-        private static Exchange parse(String response) {
-            int headEnd = response.indexOf("\r\n\r\n");
-            String[] lines = response.substring(0, headEnd).split("\r\n");
-            Map<String, List<String>> headers = new TreeMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                String name = lines[i].substring(0, colon).trim().toLowerCase();
-                if (!name.equals("date")) {
-                    headers.computeIfAbsent(name, k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
-                }
-            }
-            return new Exchange(lines[0], headers, response.substring(headEnd + 4));
         }
     }
 }

@@ -1,0 +1,176 @@
+package dev.strangler.gateway.direct;
+
+import java.util.ArrayDeque;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One client connection's place in the public port's pipeline, between Netty's HTTP codec and Reactor Netty's
+ * request handling. Each request either becomes a {@link DirectExchange} here or is passed on to Reactor Netty
+ * (and Spring Cloud Gateway), and the responses leave in the order the requests came: while one path is answering,
+ * a pipelined request waits its turn.
+ */
+final class DirectConnection extends ChannelDuplexHandler {
+
+    private final DirectProxy proxy;
+    private final BackendChannels.Transport transport;
+    private DirectExchange exchange;
+    /** Requests passed on to Reactor Netty whose response has not been written to its end. */
+    private int passedOnResponses;
+    /** Whether the request content now arriving belongs to a request passed on. */
+    private boolean passingOn;
+    /** The rest of a direct request's body that arrives after its response has ended: read and dropped. */
+    private boolean discarding;
+    /** Messages read while an exchange was answering, in order; null when none wait. */
+    private ArrayDeque<Object> held;
+    /** A close asked for while an exchange was answering (a graceful shutdown): done when the exchange ends. */
+    private ChannelPromise closeWhenDone;
+
+    DirectConnection(DirectProxy proxy, BackendChannels.Transport transport) {
+        this.proxy = proxy;
+        this.transport = transport;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null) {
+            held.add(msg);
+            return;
+        }
+        dispatch(ctx, msg);
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (exchange != null) {
+                held = new ArrayDeque<>();
+                held.add(msg);
+                ctx.channel().config().setAutoRead(false);
+                return;
+            }
+            discarding = false;
+            Plan plan = passedOnResponses == 0 && closeWhenDone == null && transport != null && !(msg instanceof HttpContent)
+                    ? proxy.plan(request) : null;
+            if (plan == null) {
+                passingOn = true;
+                passedOnResponses++;
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            passingOn = false;
+            // Reactor Netty reads on demand; this path reads the body as it comes and pushes back with autoRead.
+            ctx.channel().config().setAutoRead(true);
+            exchange = new DirectExchange(proxy, this, ctx, transport, request, plan);
+            exchange.start();
+        }
+        else if (passingOn) {
+            ctx.fireChannelRead(msg);
+        }
+        else if (exchange != null && msg instanceof HttpContent content) {
+            exchange.requestContent(content);
+        }
+        else {
+            if (discarding && msg instanceof LastHttpContent) {
+                discarding = false;
+            }
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * Called by the exchange once its response has ended (or the connection has).
+     *
+     * @param keepOpen    whether the connection may serve another request
+     * @param requestRead whether the request's body has been read to its end
+     */
+    void exchangeEnded(ChannelHandlerContext ctx, boolean keepOpen, boolean requestRead) {
+        exchange = null;
+        if (!keepOpen || closeWhenDone != null) {
+            releaseHeld();
+            ctx.close(closeWhenDone != null ? closeWhenDone : ctx.newPromise());
+            return;
+        }
+        discarding = !requestRead;
+        ArrayDeque<Object> waiting = held;
+        held = null;
+        while (waiting != null && !waiting.isEmpty()) {
+            if (held != null) {
+                held.addAll(waiting);
+                return;
+            }
+            dispatch(ctx, waiting.poll());
+        }
+        if (held == null && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Whether this connection's reads may go on: false while a pipelined request waits its turn. */
+    boolean reading() {
+        return held == null;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        // Only Reactor Netty's writes pass here (an exchange writes from this handler's place onwards): the end of
+        // one of its responses lets the next request be considered for the direct path again.
+        if (msg instanceof LastHttpContent && passedOnResponses > 0
+                && !(msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+            passedOnResponses--;
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (exchange != null) {
+            // Reactor Netty closes connections it sees no request of its own on when the server stops gracefully;
+            // an exchange answering here finishes first.
+            closeWhenDone = promise;
+            return;
+        }
+        ctx.close(promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientClosed();
+        }
+        releaseHeld();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (exchange != null) {
+            // The client's connection failed under an exchange: it ends as if the client had gone.
+            ctx.close();
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
+        }
+    }
+}

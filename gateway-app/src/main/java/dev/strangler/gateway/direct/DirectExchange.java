@@ -1,0 +1,439 @@
+package dev.strangler.gateway.direct;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import dev.strangler.gateway.routing.MigrationRoutingFilter;
+import dev.strangler.gateway.web.BackendFailure;
+import dev.strangler.gateway.web.BackendProblem;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.tracing.Span;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * One request on the direct path, from its arrival to its response's last byte, all on its client connection's
+ * event loop: the backend connection, the timeout and every callback run there.
+ */
+final class DirectExchange {
+
+    private static final String PROBLEM_JSON = "application/problem+json";
+    /** Header values were validated when the client's request and the backend's response were decoded. */
+    private static final HttpHeadersFactory UNVALIDATED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
+    private final DirectProxy proxy;
+    private final DirectConnection connection;
+    private final ChannelHandlerContext client;
+    private final BackendChannels.Transport transport;
+    private final HttpRequest request;
+    private final Plan plan;
+    private final boolean keepAlive;
+    private final long start = System.nanoTime();
+
+    private Span span;
+    private CircuitBreaker breaker;
+    private long breakerStart;
+    /** Set once the breaker has been told how the call went (or given its permission back). */
+    private boolean settled;
+    private ScheduledFuture<?> timeout;
+    private Channel backend;
+    /** Request content read before the backend connection was open. */
+    private List<HttpContent> early;
+    private boolean requestRead;
+    private boolean requestSent;
+    private boolean answerBegun;
+    private boolean answerEnded;
+    private boolean backendReusable;
+    private boolean done;
+    private int status;
+    private BackendFailure failure;
+    private Throwable error;
+
+    DirectExchange(DirectProxy proxy, DirectConnection connection, ChannelHandlerContext client,
+            BackendChannels.Transport transport, HttpRequest request, Plan plan) {
+        this.proxy = proxy;
+        this.connection = connection;
+        this.client = client;
+        this.transport = transport;
+        this.request = request;
+        this.plan = plan;
+        this.keepAlive = HttpUtil.isKeepAlive(request);
+    }
+
+    void start() {
+        proxy.exchangeStarted();
+        span = proxy.spans.start(request.method().name(), request.headers(), plan.decision().pattern());
+        breaker = plan.breaker();
+        if (breaker != null && !breaker.tryAcquirePermission()) {
+            settled = true;
+            fail(CallNotPermittedException.createCallNotPermittedException(breaker));
+            return;
+        }
+        breakerStart = breaker == null ? 0 : breaker.getCurrentTimestamp();
+        if (plan.timeout() != null) {
+            timeout = client.executor().schedule(this::timedOut, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        HttpRequest outbound = backendRequest();
+        Channel pooled = proxy.backendChannels.pooled(plan.backend());
+        if (pooled != null) {
+            attach(pooled);
+            backend.write(outbound, backend.voidPromise());
+            return;
+        }
+        early = new ArrayList<>(1);
+        ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, plan.backend());
+        connecting.addListener((ChannelFutureListener) future -> connected(future, outbound));
+    }
+
+    private void connected(ChannelFuture future, HttpRequest outbound) {
+        Channel channel = future.channel();
+        if (done) {
+            channel.close();
+            return;
+        }
+        if (!future.isSuccess()) {
+            fail(future.cause());
+            return;
+        }
+        attach(channel);
+        backend.write(outbound, backend.voidPromise());
+        List<HttpContent> waiting = early;
+        early = null;
+        for (HttpContent content : waiting) {
+            sendContent(content);
+        }
+    }
+
+    private void attach(Channel channel) {
+        backend = channel;
+        BackendChannels.attach(channel, this);
+    }
+
+    /**
+     * The client's request as the backend gets it: the client's headers without hop-by-hop, Host and forwarding
+     * headers, then the backend's own Host, the gateway's X-Forwarded-* and the trace context; with User-Agent,
+     * Accept and body framing as Reactor Netty's client, on the other path, would send them.
+     */
+    private HttpRequest backendRequest() {
+        HttpHeaders in = request.headers();
+        DefaultHttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), plan.uri(), UNVALIDATED);
+        HttpHeaders headers = out.headers();
+        String connectionHeader = HopByHop.connection(in);
+        for (Map.Entry<String, String> header : in) {
+            String name = header.getKey();
+            if (!HttpHeaderNames.HOST.contentEqualsIgnoreCase(name) && !ForwardedHeadersPolicy.isForwardingHeader(name)
+                    && !HopByHop.dropped(name, connectionHeader)) {
+                headers.add(name, header.getValue());
+            }
+        }
+        HttpMethod method = request.method();
+        // Transfer-Encoding is hop-by-hop, but a chunked body must stay chunked. Otherwise, as Reactor Netty's
+        // client frames it: a body of unknown length goes chunked for any method but GET, HEAD and DELETE, and
+        // those three say Content-Length: 0.
+        if (in.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)
+                || (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && !HttpMethod.GET.equals(method)
+                        && !HttpMethod.HEAD.equals(method) && !HttpMethod.DELETE.equals(method))) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+        }
+        if (!headers.contains(HttpHeaderNames.USER_AGENT)) {
+            headers.set(HttpHeaderNames.USER_AGENT, HttpClient.USER_AGENT);
+        }
+        headers.set(HttpHeaderNames.HOST, plan.backend().host());
+        if (!headers.contains(HttpHeaderNames.ACCEPT)) {
+            headers.set(HttpHeaderNames.ACCEPT, "*/*");
+        }
+        boolean tls = client.pipeline().get(SslHandler.class) != null;
+        proxy.forwarded.addForwarding(in::getAll, headers::add, (InetSocketAddress) client.channel().remoteAddress(),
+                tls ? "https" : "http");
+        proxy.spans.inject(span, headers);
+        return out;
+    }
+
+    /** A piece of the client's request body. */
+    void requestContent(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            requestRead = true;
+        }
+        if (done) {
+            ReferenceCountUtil.release(content);
+        }
+        else if (early != null) {
+            early.add(content);
+        }
+        else if (backend != null) {
+            sendContent(content);
+        }
+        else {
+            ReferenceCountUtil.release(content);
+        }
+    }
+
+    private void sendContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestSent = true;
+        }
+        backend.writeAndFlush(content, backend.voidPromise());
+        if (!backend.isWritable()) {
+            client.channel().config().setAutoRead(false);
+        }
+    }
+
+    void backendWritabilityChanged() {
+        if (backend.isWritable() && connection.reading()) {
+            client.channel().config().setAutoRead(true);
+        }
+    }
+
+    void clientWritabilityChanged() {
+        if (backend != null) {
+            backend.config().setAutoRead(client.channel().isWritable());
+        }
+    }
+
+    /** A message of the backend's answer. */
+    void backendRead(Object msg) {
+        if (done || !(msg instanceof HttpObject object)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!object.decoderResult().isSuccess()) {
+            ReferenceCountUtil.release(msg);
+            backendFailed(object.decoderResult().cause());
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+                // 100 Continue and the like are for this hop; requests that expect one go the other path.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            answer(response);
+        }
+        if (msg instanceof HttpContent content) {
+            boolean last = content instanceof LastHttpContent;
+            if (last) {
+                answerEnded = true;
+                LastHttpContent end = (LastHttpContent) content;
+                // Trailers stay with the backend, as on the other path.
+                client.write(end.trailingHeaders().isEmpty() ? end : new DefaultLastHttpContent(end.content()))
+                        .addListener((ChannelFutureListener) this::answerWritten);
+                client.flush();
+            }
+            else {
+                client.write(content, client.voidPromise());
+                if (!client.channel().isWritable()) {
+                    backend.config().setAutoRead(false);
+                }
+            }
+        }
+    }
+
+    void backendReadComplete() {
+        if (answerBegun && !done) {
+            client.flush();
+        }
+    }
+
+    private void answer(HttpResponse response) {
+        cancelTimeout();
+        status = response.status().code();
+        if (breaker != null && !settled) {
+            settled = true;
+            long took = breaker.getCurrentTimestamp() - breakerStart;
+            if (status >= 500) {
+                breaker.onError(took, breaker.getTimestampUnit(), new BackendFailure.UpstreamServerError(status));
+            }
+            else {
+                breaker.onSuccess(took, breaker.getTimestampUnit());
+            }
+        }
+        backendReusable = HttpUtil.isKeepAlive(response);
+        DefaultHttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), UNVALIDATED);
+        HttpHeaders from = response.headers();
+        HttpHeaders to = out.headers();
+        String connectionHeader = HopByHop.connection(from);
+        for (Map.Entry<String, String> header : from) {
+            if (!HopByHop.dropped(header.getKey(), connectionHeader)) {
+                to.add(header.getKey(), header.getValue());
+            }
+        }
+        tag(to);
+        frame(out);
+        answerBegun = true;
+        client.write(out, client.voidPromise());
+    }
+
+    /** Keep-alive and body framing as Reactor Netty's server sets them on the other path. */
+    private void frame(HttpResponse out) {
+        if (!keepAlive) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        int code = out.status().code();
+        boolean bodiless = code == 204 || code == 304 || code < 200;
+        if (!bodiless && !HttpUtil.isContentLengthSet(out)) {
+            HttpUtil.setTransferEncodingChunked(out, true);
+        }
+    }
+
+    private void tag(HttpHeaders headers) {
+        if (proxy.tagResponses) {
+            headers.set(MigrationRoutingFilter.ROUTE_HEADER, plan.decision().route().id());
+            headers.set(MigrationRoutingFilter.BACKEND_HEADER, plan.decision().backend().name());
+        }
+    }
+
+    private void answerWritten(ChannelFuture written) {
+        if (!written.isSuccess()) {
+            clientClosed();
+            return;
+        }
+        if (done) {
+            return;
+        }
+        if (backendReusable && requestSent && backend.isActive()) {
+            proxy.backendChannels.release(backend);
+        }
+        else {
+            closeBackend();
+        }
+        backend = null;
+        end(keepAlive);
+    }
+
+    private void timedOut() {
+        if (!answerBegun) {
+            fail(new TimeoutException("Response took longer than timeout: " + plan.timeout()));
+        }
+    }
+
+    /** The backend connection failed or closed: {@code cause} is null for a close. */
+    void backendFailed(Throwable cause) {
+        if (done || answerEnded) {
+            return;
+        }
+        fail(cause != null ? cause : new BackendFailure.ClosedEarly(answerBegun));
+    }
+
+    private void fail(Throwable cause) {
+        if (done) {
+            return;
+        }
+        cancelTimeout();
+        closeBackend();
+        if (breaker != null && !settled) {
+            settled = true;
+            breaker.onError(breaker.getCurrentTimestamp() - breakerStart, breaker.getTimestampUnit(), cause);
+        }
+        failure = BackendFailure.classify(cause);
+        error = cause;
+        status = failure.status().value();
+        String routeId = plan.decision().route().id();
+        BackendProblem.log(failure, routeId, request.method().name(), plan.path(), cause);
+        if (answerBegun) {
+            // The answer had begun: the client sees the connection end early, as from the backend itself.
+            end(false);
+            return;
+        }
+        BackendProblem problem = BackendProblem.of(failure, routeId);
+        status = problem.status().value();
+        byte[] body = problem.json(plan.path());
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body), UNVALIDATED, UNVALIDATED);
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, PROBLEM_JSON);
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (problem.retryAfterSeconds() != null) {
+            headers.set(HttpHeaderNames.RETRY_AFTER, problem.retryAfterSeconds());
+        }
+        tag(headers);
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        answerBegun = true;
+        client.writeAndFlush(response).addListener((ChannelFutureListener) written -> end(keepAlive && written.isSuccess()));
+    }
+
+    /** The client went away before its answer ended. */
+    void clientClosed() {
+        if (done) {
+            return;
+        }
+        cancelTimeout();
+        closeBackend();
+        if (breaker != null && !settled) {
+            settled = true;
+            breaker.releasePermission();
+        }
+        if (failure == null) {
+            status = 499;
+        }
+        end(false);
+    }
+
+    private void end(boolean keepOpen) {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
+        }
+        RequestSpans.end(span, status, error);
+        String traceId = span == null ? "-" : span.context().traceId();
+        proxy.observer.record(plan.decision(), request.method().name(), plan.path(), status,
+                failure == null ? null : failure.tag(), System.nanoTime() - start, false, traceId);
+        proxy.exchangeEnded();
+        connection.exchangeEnded(client, keepOpen, requestRead);
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    private void closeBackend() {
+        if (backend != null) {
+            BackendChannels.attach(backend, null);
+            backend.close();
+            backend = null;
+        }
+    }
+}
