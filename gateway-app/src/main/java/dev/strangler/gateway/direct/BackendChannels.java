@@ -119,6 +119,8 @@ final class BackendChannels implements AutoCloseable {
         BackendHandler handler = handler(channel);
         handler.exchange = null;
         handler.idleSince = System.nanoTime();
+        // An exchange may have paused its reads for a slow client.
+        channel.config().setAutoRead(true);
         idle.get().computeIfAbsent(handler.address, a -> new ArrayDeque<>()).addLast(channel);
     }
 

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -33,10 +34,21 @@ final class DirectConnection extends ChannelDuplexHandler {
     private ArrayDeque<Object> held;
     /** A close asked for while an exchange was answering (a graceful shutdown): done when the exchange ends. */
     private ChannelPromise closeWhenDone;
+    /** Set once a response has said the connection closes: nothing read after it is served. */
+    private boolean closing;
+    private final IdleTimeout idleTimeout;
+    private final String scheme;
 
-    DirectConnection(DirectProxy proxy, BackendChannels.Transport transport) {
+    DirectConnection(DirectProxy proxy, BackendChannels.Transport transport, IdleTimeout idleTimeout, boolean tls) {
         this.proxy = proxy;
         this.transport = transport;
+        this.idleTimeout = idleTimeout;
+        this.scheme = tls ? "https" : "http";
+    }
+
+    /** The scheme the client used, for X-Forwarded-Proto. */
+    String scheme() {
+        return scheme;
     }
 
     @Override
@@ -49,6 +61,16 @@ final class DirectConnection extends ChannelDuplexHandler {
     }
 
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            // Reactor Netty drops what follows a response that closes the connection; so does this path.
+            if (passingOn && !(msg instanceof HttpRequest)) {
+                ctx.fireChannelRead(msg);
+            }
+            else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             if (exchange != null) {
                 held = new ArrayDeque<>();
@@ -68,11 +90,30 @@ final class DirectConnection extends ChannelDuplexHandler {
             passingOn = false;
             // Reactor Netty reads on demand; this path reads the body as it comes and pushes back with autoRead.
             ctx.channel().config().setAutoRead(true);
-            exchange = new DirectExchange(proxy, this, ctx, transport, request, plan);
-            exchange.start();
+            idleTimeout.suspend(ctx);
+            DirectExchange started = new DirectExchange(proxy, this, ctx, transport, request, plan);
+            exchange = started;
+            try {
+                started.start();
+            }
+            catch (RuntimeException e) {
+                // A bug must cost this request (a 502), not the connection's later ones or the in-flight count.
+                started.fail(e);
+            }
         }
         else if (passingOn) {
             ctx.fireChannelRead(msg);
+        }
+        else if (msg instanceof HttpContent content && !content.decoderResult().isSuccess()) {
+            // The codec reads nothing more on this connection after a malformed message.
+            ReferenceCountUtil.release(msg);
+            if (exchange != null) {
+                exchange.requestMalformed();
+            }
+            else {
+                closing = true;
+                ctx.close();
+            }
         }
         else if (exchange != null && msg instanceof HttpContent content) {
             exchange.requestContent(content);
@@ -93,11 +134,13 @@ final class DirectConnection extends ChannelDuplexHandler {
      */
     void exchangeEnded(ChannelHandlerContext ctx, boolean keepOpen, boolean requestRead) {
         exchange = null;
-        if (!keepOpen || closeWhenDone != null) {
+        if (!keepOpen || closeWhenDone != null || !ctx.channel().isActive()) {
+            closing = true;
             releaseHeld();
             ctx.close(closeWhenDone != null ? closeWhenDone : ctx.newPromise());
             return;
         }
+        idleTimeout.resume(ctx);
         discarding = !requestRead;
         ArrayDeque<Object> waiting = held;
         held = null;
@@ -122,8 +165,11 @@ final class DirectConnection extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         // Only Reactor Netty's writes pass here (an exchange writes from this handler's place onwards): the end of
         // one of its responses lets the next request be considered for the direct path again.
-        if (msg instanceof LastHttpContent && passedOnResponses > 0
-                && !(msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+        boolean informational = msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        if (msg instanceof HttpResponse response && !informational && !HttpUtil.isKeepAlive(response)) {
+            closing = true;
+        }
+        if (msg instanceof LastHttpContent && passedOnResponses > 0 && !informational) {
             passedOnResponses--;
         }
         ctx.write(msg, promise);

@@ -35,10 +35,10 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import reactor.netty.http.client.HttpClient;
 
@@ -118,7 +118,8 @@ final class DirectExchange {
 
     private void connected(ChannelFuture future, HttpRequest outbound) {
         Channel channel = future.channel();
-        if (done) {
+        if (done || failure != null) {
+            // Failed (a timeout, the client gone) while connecting: the backend gets nothing.
             channel.close();
             return;
         }
@@ -127,11 +128,16 @@ final class DirectExchange {
             return;
         }
         attach(channel);
-        backend.write(outbound, backend.voidPromise());
+        channel.write(outbound, channel.voidPromise());
         List<HttpContent> waiting = early;
         early = null;
-        for (HttpContent content : waiting) {
-            sendContent(content);
+        for (int i = 0; i < waiting.size(); i++) {
+            if (backend == null) {
+                // The write failed and the exchange with it: what is left goes nowhere.
+                waiting.subList(i, waiting.size()).forEach(ReferenceCountUtil::release);
+                return;
+            }
+            sendContent(waiting.get(i));
         }
     }
 
@@ -176,9 +182,8 @@ final class DirectExchange {
         if (!headers.contains(HttpHeaderNames.ACCEPT)) {
             headers.set(HttpHeaderNames.ACCEPT, "*/*");
         }
-        boolean tls = client.pipeline().get(SslHandler.class) != null;
         proxy.forwarded.addForwarding(in::getAll, headers::add, (InetSocketAddress) client.channel().remoteAddress(),
-                tls ? "https" : "http");
+                connection.scheme());
         proxy.spans.inject(span, headers);
         return out;
     }
@@ -188,7 +193,7 @@ final class DirectExchange {
         if (content instanceof LastHttpContent) {
             requestRead = true;
         }
-        if (done) {
+        if (done || failure != null) {
             ReferenceCountUtil.release(content);
         }
         else if (early != null) {
@@ -203,14 +208,45 @@ final class DirectExchange {
     }
 
     private void sendContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (last) {
+        Channel channel = backend;
+        if (content instanceof LastHttpContent last) {
             requestSent = true;
+            if (!last.trailingHeaders().isEmpty()) {
+                // Trailers stay with the client, as on the other path.
+                content = new DefaultLastHttpContent(last.content());
+            }
         }
-        backend.writeAndFlush(content, backend.voidPromise());
-        if (!backend.isWritable()) {
+        // A write that fails at once fails the exchange before it returns, which lets go of the backend.
+        channel.writeAndFlush(content, channel.voidPromise());
+        if (backend != null && !channel.isWritable()) {
             client.channel().config().setAutoRead(false);
         }
+    }
+
+    /**
+     * The client's request could not be decoded past its head (a malformed chunk, say): the backend must not take
+     * what it got for the whole body. Answered as Reactor Netty answers a request it cannot decode.
+     */
+    void requestMalformed() {
+        if (done) {
+            return;
+        }
+        cancelTimeout();
+        closeBackend();
+        if (breaker != null && !settled) {
+            settled = true;
+            breaker.releasePermission();
+        }
+        status = 400;
+        if (answerBegun || failure != null) {
+            end(false);
+            return;
+        }
+        answerBegun = true;
+        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+                Unpooled.EMPTY_BUFFER, UNVALIDATED, UNVALIDATED);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        client.writeAndFlush(response).addListener((ChannelFutureListener) written -> end(false));
     }
 
     void backendWritabilityChanged() {
@@ -227,7 +263,7 @@ final class DirectExchange {
 
     /** A message of the backend's answer. */
     void backendRead(Object msg) {
-        if (done || !(msg instanceof HttpObject object)) {
+        if (done || failure != null || !(msg instanceof HttpObject object)) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -236,15 +272,27 @@ final class DirectExchange {
             backendFailed(object.decoderResult().cause());
             return;
         }
+        if (answerEnded) {
+            // More after the end of the answer: the connection cannot be trusted with another request.
+            ReferenceCountUtil.release(msg);
+            backendReusable = false;
+            return;
+        }
         if (msg instanceof HttpResponse response) {
-            if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
-                // 100 Continue and the like are for this hop; requests that expect one go the other path.
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                // 100 Continue, 103 Early Hints and the like are for this hop; the empty end the codec gives each
+                // of them is dropped with it below.
                 ReferenceCountUtil.release(msg);
                 return;
             }
             answer(response);
         }
         if (msg instanceof HttpContent content) {
+            if (!answerBegun) {
+                // The end of an informational response, or content before any head.
+                ReferenceCountUtil.release(content);
+                return;
+            }
             boolean last = content instanceof LastHttpContent;
             if (last) {
                 answerEnded = true;
@@ -256,7 +304,7 @@ final class DirectExchange {
             }
             else {
                 client.write(content, client.voidPromise());
-                if (!client.channel().isWritable()) {
+                if (!client.channel().isWritable() && backend != null) {
                     backend.config().setAutoRead(false);
                 }
             }
@@ -293,19 +341,24 @@ final class DirectExchange {
             }
         }
         tag(to);
+        if (!keepAlive) {
+            to.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
         frame(out);
         answerBegun = true;
         client.write(out, client.voidPromise());
     }
 
-    /** Keep-alive and body framing as Reactor Netty's server sets them on the other path. */
-    private void frame(HttpResponse out) {
-        if (!keepAlive) {
-            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+    /**
+     * Body framing as Reactor Netty's server sets it on the other path (HttpServerOperations): a 304 declares no
+     * length, 204 and 205 have no body, and any other answer without a length is chunked.
+     */
+    private static void frame(HttpResponse out) {
         int code = out.status().code();
-        boolean bodiless = code == 204 || code == 304 || code < 200;
-        if (!bodiless && !HttpUtil.isContentLengthSet(out)) {
+        if (code == 304) {
+            out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        else if (code != 204 && code != 205 && !HttpUtil.isContentLengthSet(out)) {
             HttpUtil.setTransferEncodingChunked(out, true);
         }
     }
@@ -325,7 +378,7 @@ final class DirectExchange {
         if (done) {
             return;
         }
-        if (backendReusable && requestSent && backend.isActive()) {
+        if (backendReusable && requestSent && backend != null && backend.isActive()) {
             proxy.backendChannels.release(backend);
         }
         else {
@@ -349,7 +402,7 @@ final class DirectExchange {
         fail(cause != null ? cause : new BackendFailure.ClosedEarly(answerBegun));
     }
 
-    private void fail(Throwable cause) {
+    void fail(Throwable cause) {
         if (done) {
             return;
         }

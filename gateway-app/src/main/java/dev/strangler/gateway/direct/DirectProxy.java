@@ -17,11 +17,13 @@ import dev.strangler.gateway.routing.RequestPath;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutingDecision;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * The public port's fast path. A request that needs only a route lookup and one call to its backend (a legacy or
@@ -53,16 +55,18 @@ public final class DirectProxy {
     private final BackendAddresses backends = new BackendAddresses();
     private final Duration responseTimeout;
     private final boolean enabled;
+    private final IdleTimeout idleTimeout;
     /** Exchanges between their request's arrival and their response's last byte, over all connections. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param responseTimeout the gateway-wide response timeout, or null for none; a route's own timeout wins
      * @param enabled         false sends every request on to Spring Cloud Gateway
+     * @param idleTimeout     the server's idle timeout for connections between requests, or null for none
      */
     public DirectProxy(ActiveRouteTable table, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
-            boolean tagResponses, boolean enabled) {
+            boolean tagResponses, boolean enabled, Duration idleTimeout) {
         this.table = table;
         this.hidden = hidden;
         this.forwarded = forwarded;
@@ -73,11 +77,13 @@ public final class DirectProxy {
         this.responseTimeout = responseTimeout;
         this.tagResponses = tagResponses;
         this.enabled = enabled;
+        this.idleTimeout = idleTimeout == null ? IdleTimeout.NONE : new IdleTimeout(idleTimeout);
     }
 
-    /** The handler for one new client connection; {@code transport} is null when it cannot open backend connections. */
-    ChannelHandler connectionHandler(BackendChannels.Transport transport) {
-        return new DirectConnection(this, transport);
+    /** The handler for one new client connection. */
+    ChannelHandler connectionHandler(Channel channel) {
+        return new DirectConnection(this, BackendChannels.Transport.of(channel), idleTimeout,
+                channel.pipeline().get(SslHandler.class) != null);
     }
 
     void exchangeStarted() {

@@ -40,12 +40,13 @@ class DirectProxyConfiguration {
     DirectProxy directProxy(ActiveRouteTable table, HiddenPaths hiddenPaths, ForwardedHeadersPolicy forwarded,
             RouteBreakers breakers, TrafficObserver observer, ObjectProvider<Tracer> tracer,
             ObjectProvider<Propagator> propagator, BackendChannels backendChannels, HttpClientProperties clientProperties,
-            StranglerProperties properties) {
+            StranglerProperties properties, ServerProperties server) {
         // Backends behind a configured HTTP proxy are reached through Spring Cloud Gateway's client, which knows it.
         boolean viaProxy = clientProperties.getProxy().getHost() != null;
         return new DirectProxy(table, hiddenPaths, forwarded, breakers, observer,
                 new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), backendChannels,
-                clientProperties.getResponseTimeout(), properties.responseTags(), properties.directPath() && !viaProxy);
+                clientProperties.getResponseTimeout(), properties.responseTags(), properties.directPath() && !viaProxy,
+                server.getNetty().getIdleTimeout());
     }
 
     @Bean
@@ -54,8 +55,7 @@ class DirectProxyConfiguration {
             ChannelPipeline pipeline = channel.pipeline();
             // HTTP/1.1 connections only: an h2c or HTTP/2 pipeline has no traffic handler to go before.
             if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-                pipeline.addBefore(NettyPipeline.HttpTrafficHandler, "strangler.direct",
-                        proxy.connectionHandler(BackendChannels.Transport.of(channel)));
+                pipeline.addBefore(NettyPipeline.HttpTrafficHandler, "strangler.direct", proxy.connectionHandler(channel));
             }
         });
     }

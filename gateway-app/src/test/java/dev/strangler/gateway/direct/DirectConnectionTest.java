@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
@@ -24,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.strangler.gateway.GatewayApplication;
+import dev.strangler.gateway.support.CannedBackend;
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
 import dev.strangler.gateway.support.RawResponse;
@@ -42,6 +44,11 @@ class DirectConnectionTest {
 
     static final GatewayFixture fixture = new GatewayFixture();
     static final Backend backend = new Backend();
+    static final CannedBackend canned = new CannedBackend(Map.of(
+            "/c/hints", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhints",
+            "/c/extra", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"));
     static ConfigurableApplicationContext gateway;
     static int port;
 
@@ -49,7 +56,8 @@ class DirectConnectionTest {
     static void start() {
         fixture.routes.write(fixture.header().replace("defaultBackend:",
                 "  streams: { url: \"" + backend.url("127.0.0.1") + "\" }\n"
-                        + "  named: { url: \"" + backend.url("localhost") + "\" }\ndefaultBackend:") + """
+                        + "  named: { url: \"" + backend.url("localhost") + "\" }\n"
+                        + "  canned: { url: \"" + canned.url() + "\" }\ndefaultBackend:") + """
                 routes:
                   - id: orders-api
                     paths: [/api/orders, /api/orders/**]
@@ -64,6 +72,10 @@ class DirectConnectionTest {
                     backend: named
                     stage: migrated
                     rewrite: { prefix: /named, to: /s }
+                  - id: canned
+                    paths: [/c/**]
+                    backend: canned
+                    stage: migrated
                 """);
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
                 "--strangler.routes-file=" + fixture.routes.path());
@@ -74,6 +86,7 @@ class DirectConnectionTest {
     static void stop() {
         gateway.close();
         backend.close();
+        canned.close();
         fixture.legacy.close();
         fixture.orders.close();
     }
@@ -186,6 +199,40 @@ class DirectConnectionTest {
     }
 
     @Test
+    void informationalAnswersStayWithTheBackendAndTheClientGetsTheFinalOne() throws Exception {
+        // Spring Cloud Gateway's path hands the 103 to the client as if it were the answer, and loses the real one.
+        try (Socket socket = socket()) {
+            send(socket, "GET /c/hints HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawResponse response = RawResponse.read(socket.getInputStream(), false);
+            assertThat(response.statusLine()).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(response.body()).isEqualTo("hints");
+        }
+    }
+
+    @Test
+    void bytesABackendSendsAfterItsAnswerNeverReachTheNextRequest() throws Exception {
+        try (Socket socket = socket()) {
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 3; i++) {
+                send(socket, "GET /c/extra HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(RawResponse.read(in, false).body()).as("answer %d", i).isEqualTo("ok");
+            }
+        }
+    }
+
+    @Test
+    void aBodyThatCannotBeDecodedNeverReachesTheBackendAsComplete() throws Exception {
+        int before = backend.bodiesRead.get();
+        try (Socket socket = socket()) {
+            send(socket, "POST /s/crc HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n");
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).as("a 400, then the close").startsWith("HTTP/1.1 400 ");
+        }
+        Thread.sleep(300);
+        assertThat(backend.bodiesRead.get()).as("bodies the backend read to their end").isEqualTo(before);
+    }
+
+    @Test
     void aBackendNamedByHostNameIsResolved() {
         HttpResponse<String> response = Http.get(url("/named/port"));
         assertThat(response.statusCode()).isEqualTo(200);
@@ -227,6 +274,7 @@ class DirectConnectionTest {
      */
     static final class Backend implements AutoCloseable {
         final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger bodiesRead = new AtomicInteger();
             final DisposableServer server = HttpServer.create().host("127.0.0.1").port(0).idleTimeout(Duration.ofMillis(200))
                 .doOnChannelInit((observer, channel, address) -> connections.incrementAndGet())
                 .route(routes -> routes
@@ -241,8 +289,9 @@ class DirectConnectionTest {
                             }
                             return res.sendByteArray(Flux.fromIterable(chunks));
                         })
-                        .post("/s/crc", (req, res) -> req.receive().aggregate().asByteArray().flatMap(bytes ->
-                                res.sendString(Mono.just(bytes.length + ":" + crc(bytes))).then()))
+                        .post("/s/crc", (req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                                .doOnNext(bytes -> bodiesRead.incrementAndGet())
+                                .flatMap(bytes -> res.sendString(Mono.just(bytes.length + ":" + crc(bytes))).then()))
                         .get("/s/partial", (req, res) -> res.header("Content-Length", "1000")
                                 .send(Mono.just(Unpooled.wrappedBuffer("0123456789".getBytes(StandardCharsets.US_ASCII))))
                                 .then(Mono.fromRunnable(() -> req.withConnection(c -> c.channel().close())))))

@@ -23,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.strangler.gateway.GatewayApplication;
+import dev.strangler.gateway.support.CannedBackend;
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
 import dev.strangler.gateway.support.RawResponse;
@@ -41,6 +42,15 @@ class DirectPathParityTest {
     static final String CALLERS_TRACE = "0af7651916cd43dd8448eb211c80319c";
     static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-[0-9a-f]{16}-");
 
+    /** Answers no HTTP library would write, for the framing cases. */
+    static final CannedBackend canned = new CannedBackend(Map.of(
+            "/canned/empty-chunked", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            "/canned/chunked", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n",
+            "/canned/not-modified", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 12\r\n\r\n",
+            "/canned/reset-content", "HTTP/1.1 205 Reset Content\r\nContent-Length: 0\r\n\r\n",
+            "/canned/http10", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"));
+
     static ConfigurableApplicationContext direct;
     static ConfigurableApplicationContext chain;
 
@@ -48,7 +58,8 @@ class DirectPathParityTest {
     static void start() {
         // A backend whose URL has a path of its own, which both paths put before the forwarded path.
         String backends = fixture.header().replace("defaultBackend:",
-                "  prefixed: { url: \"" + fixture.orders.url() + "/base/\" }\ndefaultBackend:");
+                "  prefixed: { url: \"" + fixture.orders.url() + "/base/\" }\n"
+                        + "  canned: { url: \"" + canned.url() + "\" }\ndefaultBackend:");
         fixture.routes.write(backends + """
                 routes:
                   - id: orders-api
@@ -73,6 +84,10 @@ class DirectPathParityTest {
                     paths: [/prefixed/**]
                     backend: prefixed
                     stage: migrated
+                  - id: canned
+                    paths: [/canned/**]
+                    backend: canned
+                    stage: migrated
                 """);
         direct = gateway(true);
         chain = gateway(false);
@@ -90,6 +105,7 @@ class DirectPathParityTest {
         chain.close();
         fixture.legacy.close();
         fixture.orders.close();
+        canned.close();
     }
 
     static int port(ConfigurableApplicationContext context) {
@@ -128,7 +144,13 @@ class DirectPathParityTest {
                 Arguments.of("route timeout: 504 problem+json", "GET /slow/x?sleepMs=2000 HTTP/1.1\r\n\r\n"),
                 Arguments.of("hidden path: 404 problem+json", "GET /actuator/health HTTP/1.1\r\n\r\n"),
                 Arguments.of("ambiguous path: 400 problem+json", "GET /api/orders/%2e%2e/admin HTTP/1.1\r\n\r\n"),
-                Arguments.of("malformed escape in the query: 400", "GET /api/orders/1?q=%zz HTTP/1.1\r\n\r\n"));
+                Arguments.of("malformed escape in the query: 400", "GET /api/orders/1?q=%zz HTTP/1.1\r\n\r\n"),
+                Arguments.of("an empty chunked answer", "GET /canned/empty-chunked HTTP/1.1\r\n\r\n"),
+                Arguments.of("a chunked answer with a trailer", "GET /canned/chunked HTTP/1.1\r\n\r\n"),
+                Arguments.of("a 304 that declares a length", "GET /canned/not-modified HTTP/1.1\r\n\r\n"),
+                Arguments.of("a 205", "GET /canned/reset-content HTTP/1.1\r\n\r\n"),
+                Arguments.of("an HTTP/1.0 answer ended by the close", "GET /canned/http10 HTTP/1.1\r\n\r\n"),
+                Arguments.of("a HEAD to a chunked answer", "HEAD /canned/empty-chunked HTTP/1.1\r\n\r\n"));
     }
 
     /** The cases the direct path leaves to Spring Cloud Gateway; it takes every other one. */

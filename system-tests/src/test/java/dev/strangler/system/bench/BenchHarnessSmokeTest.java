@@ -85,7 +85,7 @@ class BenchHarnessSmokeTest {
         assertThat(json.path("startToFirstRoutedRequestMs").path("stock-scg")).isNotEmpty();
         assertThat(json.path("startToFirstRoutedRequestMs").path("gateway/all-cores")).isNotEmpty();
         assertThat(json.path("startToFirstRoutedRequestMs").path("gateway-image/all-cores")).isNotEmpty();
-        assertThat(json.path("targets")).hasSize(7);
+        assertThat(json.path("targets")).hasSize(6);
     }
 
     /** The gateway's jar comes from this reactor build; the harness and stock Spring Cloud Gateway are built by run.sh. */

@@ -1,0 +1,98 @@
+package dev.strangler.gateway.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A backend that writes, for each request on a keep-alive connection, the bytes given for its path, exactly: what
+ * no well-behaved HTTP server library would send (1xx heads before the answer, bytes after its end, framing of its
+ * own). Requests must have no body. An unknown path gets a 404; an HTTP/1.0 answer closes the connection.
+ */
+public final class CannedBackend implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final Map<String, String> answers;
+
+    public CannedBackend(Map<String, String> answers) {
+        this.answers = Map.copyOf(answers);
+        try {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread acceptor = new Thread(this::accept, "canned-backend");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                Thread connection = new Thread(() -> serve(socket), "canned-backend-connection");
+                connection.setDaemon(true);
+                connection.start();
+            }
+            catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            String head;
+            while ((head = readHead(in)) != null) {
+                String target = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+                String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+                String answer = answers.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                if (answer.startsWith("HTTP/1.0")) {
+                    // An HTTP/1.0 answer without a length ends where the connection does.
+                    return;
+                }
+            }
+        }
+        catch (IOException e) {
+            // The gateway closed the connection.
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            if (head.size() >= 4 && head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                return head.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
