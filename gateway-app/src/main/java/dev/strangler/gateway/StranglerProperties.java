@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param trustedProxies CIDR ranges whose X-Forwarded-* headers are believed and appended to
  * @param accessLog      whether each proxied request is a line of the access log on standard output (see AccessLog)
  * @param hiddenPaths    path prefixes never served on the public port (404), such as backends' actuator and internal APIs
- * @param directPath     whether plain requests are proxied on Reactor Netty directly (see DirectProxy); false sends
+ * @param directPath     whether plain requests are proxied on Netty's pipeline directly (see DirectProxy); false sends
  *                       every request through Spring Cloud Gateway
  */
 @ConfigurationProperties(StranglerProperties.PREFIX)

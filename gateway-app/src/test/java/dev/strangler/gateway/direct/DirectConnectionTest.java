@@ -49,6 +49,9 @@ class DirectConnectionTest {
                     + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhints",
             "/c/extra", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                     + "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"));
+    /** Says Connection: close and keeps the connection open: only the header tells. Its own, so no other test's connection is pooled. */
+    static final CannedBackend closer = new CannedBackend(Map.of(
+            "/close", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye"));
     static ConfigurableApplicationContext gateway;
     static int port;
 
@@ -57,7 +60,8 @@ class DirectConnectionTest {
         fixture.routes.write(fixture.header().replace("defaultBackend:",
                 "  streams: { url: \"" + backend.url("127.0.0.1") + "\" }\n"
                         + "  named: { url: \"" + backend.url("localhost") + "\" }\n"
-                        + "  canned: { url: \"" + canned.url() + "\" }\ndefaultBackend:") + """
+                        + "  canned: { url: \"" + canned.url() + "\" }\n"
+                        + "  closer: { url: \"" + closer.url() + "\" }\ndefaultBackend:") + """
                 routes:
                   - id: orders-api
                     paths: [/api/orders, /api/orders/**]
@@ -76,6 +80,10 @@ class DirectConnectionTest {
                     paths: [/c/**]
                     backend: canned
                     stage: migrated
+                  - id: closer
+                    paths: [/close]
+                    backend: closer
+                    stage: migrated
                 """);
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
                 "--strangler.routes-file=" + fixture.routes.path());
@@ -87,6 +95,7 @@ class DirectConnectionTest {
         gateway.close();
         backend.close();
         canned.close();
+        closer.close();
         fixture.legacy.close();
         fixture.orders.close();
     }
@@ -142,6 +151,19 @@ class DirectConnectionTest {
             }
         }
         assertThat(backend.connections.get() - before).isEqualTo(5);
+    }
+
+    @Test
+    void aBackendConnectionWhoseAnswerSaidCloseIsNotUsedAgainEvenBeforeItCloses() throws Exception {
+        int before = closer.connections();
+        try (Socket socket = socket()) {
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 3; i++) {
+                send(socket, "GET /close HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(RawResponse.read(in, false).body()).isEqualTo("bye");
+            }
+        }
+        assertThat(closer.connections() - before).isEqualTo(3);
     }
 
     @Test

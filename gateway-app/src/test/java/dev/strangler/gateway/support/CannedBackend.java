@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend that writes, for each request on a keep-alive connection, the bytes given for its path, exactly: what
@@ -20,6 +21,7 @@ public final class CannedBackend implements AutoCloseable {
 
     private final ServerSocket server;
     private final Map<String, String> answers;
+    private final AtomicInteger connections = new AtomicInteger();
 
     public CannedBackend(Map<String, String> answers) {
         this.answers = Map.copyOf(answers);
@@ -38,10 +40,16 @@ public final class CannedBackend implements AutoCloseable {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                connections.incrementAndGet();
                 Thread connection = new Thread(() -> serve(socket), "canned-backend-connection");
                 connection.setDaemon(true);
                 connection.start();
