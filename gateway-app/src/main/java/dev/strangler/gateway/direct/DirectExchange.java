@@ -231,12 +231,7 @@ final class DirectExchange {
         if (done) {
             return;
         }
-        cancelTimeout();
-        closeBackend();
-        if (breaker != null && !settled) {
-            settled = true;
-            breaker.releasePermission();
-        }
+        abandon();
         status = 400;
         if (answerBegun || failure != null) {
             end(false);
@@ -446,16 +441,21 @@ final class DirectExchange {
         if (done) {
             return;
         }
+        abandon();
+        if (failure == null) {
+            status = 499;
+        }
+        end(false);
+    }
+
+    /** Stops the call to the backend without telling its breaker an outcome: the backend did not cause the stop. */
+    private void abandon() {
         cancelTimeout();
         closeBackend();
         if (breaker != null && !settled) {
             settled = true;
             breaker.releasePermission();
         }
-        if (failure == null) {
-            status = 499;
-        }
-        end(false);
     }
 
     private void end(boolean keepOpen) {
