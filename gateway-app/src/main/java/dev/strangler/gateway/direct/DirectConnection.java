@@ -23,21 +23,19 @@ final class DirectConnection extends ChannelDuplexHandler {
 
     private final DirectProxy proxy;
     private final BackendChannels.Transport transport;
+    private final IdleTimeout idleTimeout;
+    private final String scheme;
     private DirectExchange exchange;
     /** Requests passed on to Reactor Netty whose response has not been written to its end. */
     private int passedOnResponses;
     /** Whether the request content now arriving belongs to a request passed on. */
     private boolean passingOn;
-    /** The rest of a direct request's body that arrives after its response has ended: read and dropped. */
-    private boolean discarding;
     /** Messages read while an exchange was answering, in order; null when none wait. */
     private ArrayDeque<Object> held;
     /** A close asked for while an exchange was answering (a graceful shutdown): done when the exchange ends. */
     private ChannelPromise closeWhenDone;
     /** Set once a response has said the connection closes: nothing read after it is served. */
     private boolean closing;
-    private final IdleTimeout idleTimeout;
-    private final String scheme;
 
     DirectConnection(DirectProxy proxy, BackendChannels.Transport transport, IdleTimeout idleTimeout, boolean tls) {
         this.proxy = proxy;
@@ -78,7 +76,6 @@ final class DirectConnection extends ChannelDuplexHandler {
                 ctx.channel().config().setAutoRead(false);
                 return;
             }
-            discarding = false;
             Plan plan = passedOnResponses == 0 && closeWhenDone == null && transport != null && !(msg instanceof HttpContent)
                     ? proxy.plan(request) : null;
             if (plan == null) {
@@ -119,9 +116,7 @@ final class DirectConnection extends ChannelDuplexHandler {
             exchange.requestContent(content);
         }
         else {
-            if (discarding && msg instanceof LastHttpContent) {
-                discarding = false;
-            }
+            // The rest of a direct request's body that arrived after its response had ended.
             ReferenceCountUtil.release(msg);
         }
     }
@@ -129,10 +124,9 @@ final class DirectConnection extends ChannelDuplexHandler {
     /**
      * Called by the exchange once its response has ended (or the connection has).
      *
-     * @param keepOpen    whether the connection may serve another request
-     * @param requestRead whether the request's body has been read to its end
+     * @param keepOpen whether the connection may serve another request
      */
-    void exchangeEnded(ChannelHandlerContext ctx, boolean keepOpen, boolean requestRead) {
+    void exchangeEnded(ChannelHandlerContext ctx, boolean keepOpen) {
         exchange = null;
         if (!keepOpen || closeWhenDone != null || !ctx.channel().isActive()) {
             closing = true;
@@ -141,7 +135,6 @@ final class DirectConnection extends ChannelDuplexHandler {
             return;
         }
         idleTimeout.resume(ctx);
-        discarding = !requestRead;
         ArrayDeque<Object> waiting = held;
         held = null;
         while (waiting != null && !waiting.isEmpty()) {

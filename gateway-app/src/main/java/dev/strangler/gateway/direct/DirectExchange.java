@@ -70,7 +70,6 @@ final class DirectExchange {
     private Channel backend;
     /** Request content read before the backend connection was open. */
     private List<HttpContent> early;
-    private boolean requestRead;
     private boolean requestSent;
     private boolean answerBegun;
     private boolean answerEnded;
@@ -190,9 +189,6 @@ final class DirectExchange {
 
     /** A piece of the client's request body. */
     void requestContent(HttpContent content) {
-        if (content instanceof LastHttpContent) {
-            requestRead = true;
-        }
         if (done || failure != null) {
             ReferenceCountUtil.release(content);
         }
@@ -472,7 +468,7 @@ final class DirectExchange {
         proxy.observer.record(plan.decision(), request.method().name(), plan.path(), status,
                 failure == null ? null : failure.tag(), System.nanoTime() - start, false, traceId);
         proxy.exchangeEnded();
-        connection.exchangeEnded(client, keepOpen, requestRead);
+        connection.exchangeEnded(client, keepOpen);
     }
 
     private void cancelTimeout() {
