@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -61,7 +62,7 @@ final class BackendChannels implements AutoCloseable {
         }
     };
     /** Asynchronous DNS, as Reactor Netty's client uses: a blocking lookup would stall every request on the loop. */
-    private final Map<Transport, DnsAddressResolverGroup> resolvers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Transport, DnsAddressResolverGroup> resolvers = new ConcurrentHashMap<>();
 
     /**
      * @param connectTimeoutMillis how long a new connection may take, or 0 for Netty's default

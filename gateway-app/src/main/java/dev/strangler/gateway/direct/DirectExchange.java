@@ -207,10 +207,7 @@ final class DirectExchange {
         Channel channel = backend;
         if (content instanceof LastHttpContent last) {
             requestSent = true;
-            if (!last.trailingHeaders().isEmpty()) {
-                // Trailers stay with the client, as on the other path.
-                content = new DefaultLastHttpContent(last.content());
-            }
+            content = withoutTrailers(last);
         }
         // A write that fails at once fails the exchange before it returns, which lets go of the backend.
         channel.writeAndFlush(content, channel.voidPromise());
@@ -287,10 +284,7 @@ final class DirectExchange {
             boolean last = content instanceof LastHttpContent;
             if (last) {
                 answerEnded = true;
-                LastHttpContent end = (LastHttpContent) content;
-                // Trailers stay with the backend, as on the other path.
-                client.write(end.trailingHeaders().isEmpty() ? end : new DefaultLastHttpContent(end.content()))
-                        .addListener((ChannelFutureListener) this::answerWritten);
+                client.write(withoutTrailers((LastHttpContent) content)).addListener((ChannelFutureListener) this::answerWritten);
                 client.flush();
             }
             else {
@@ -300,6 +294,11 @@ final class DirectExchange {
                 }
             }
         }
+    }
+
+    /** Trailers stay on the hop they came on, in either direction, as on the other path. */
+    private static LastHttpContent withoutTrailers(LastHttpContent end) {
+        return end.trailingHeaders().isEmpty() ? end : new DefaultLastHttpContent(end.content());
     }
 
     void backendReadComplete() {
