@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark of issue 6: the gateway against a direct call, nginx and stock Spring Cloud Gateway.
 #
-#   bench/run.sh                 full run (several minutes): bench/results/results.{md,json}
+#   bench/run.sh                 full run (40 to 60 minutes): bench/results/results.{md,json}
 #   bench/run.sh --smoke         a few seconds per case, to check the harness: bench/results/smoke/
 #   bench/run.sh --profile       JFR of the gateway under load, summarised: bench/results/profile/
 #   bench/run.sh --jmh [ARGS]    JMH benchmark of the route lookup alone: bench/results/jmh/
