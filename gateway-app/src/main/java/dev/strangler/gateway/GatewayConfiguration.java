@@ -6,6 +6,7 @@ import java.time.Clock;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -33,6 +34,7 @@ import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutesReloader;
 import dev.strangler.gateway.routing.StranglerHeadersFilter;
 import dev.strangler.gateway.routing.TargetUrlFilter;
+import dev.strangler.gateway.web.InformationalResponses;
 import dev.strangler.gateway.web.ProblemErrorHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
@@ -153,6 +155,12 @@ class GatewayConfiguration {
     @Bean
     TrafficObserver trafficObserver(MigrationStats stats, MeterRegistry meters, StranglerProperties properties, AccessLog accessLog) {
         return new TrafficObserver(stats, meters, properties.accessLog() ? accessLog : null);
+    }
+
+    /** Spring Cloud Gateway's client, for the requests the direct path leaves to it. */
+    @Bean
+    HttpClientCustomizer informationalResponsesDropped() {
+        return InformationalResponses::droppedBy;
     }
 
     @Bean

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.HttpHeaders;
 
+import dev.strangler.gateway.web.InformationalResponses;
+
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
@@ -35,10 +37,10 @@ final class ShadowClient implements AutoCloseable {
                 .maxIdleTime(Duration.ofSeconds(20))
                 .build();
         this.loops = LoopResources.create("strangler-shadow", properties.ioThreads(), true);
-        this.client = HttpClient.create(pool)
+        this.client = InformationalResponses.droppedBy(HttpClient.create(pool)
                 .runOn(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, properties.connectTimeout().toMillis()))
-                .followRedirect(false);
+                .followRedirect(false));
     }
 
     /** The shadow's answer, or a {@link NotCompared} error saying why there is none. */

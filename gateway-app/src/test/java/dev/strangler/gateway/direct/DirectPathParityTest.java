@@ -49,7 +49,9 @@ class DirectPathParityTest {
                     + "3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n",
             "/canned/not-modified", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 12\r\n\r\n",
             "/canned/reset-content", "HTTP/1.1 205 Reset Content\r\nContent-Length: 0\r\n\r\n",
-            "/canned/http10", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n"));
+            "/canned/http10", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n",
+            "/canned/early-hints", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhints"));
 
     static ConfigurableApplicationContext direct;
     static ConfigurableApplicationContext chain;
@@ -150,7 +152,8 @@ class DirectPathParityTest {
                 Arguments.of("a 304 that declares a length", "GET /canned/not-modified HTTP/1.1\r\n\r\n"),
                 Arguments.of("a 205", "GET /canned/reset-content HTTP/1.1\r\n\r\n"),
                 Arguments.of("an HTTP/1.0 answer ended by the close", "GET /canned/http10 HTTP/1.1\r\n\r\n"),
-                Arguments.of("a HEAD to a chunked answer", "HEAD /canned/empty-chunked HTTP/1.1\r\n\r\n"));
+                Arguments.of("a HEAD to a chunked answer", "HEAD /canned/empty-chunked HTTP/1.1\r\n\r\n"),
+                Arguments.of("a 103 Early Hints before the answer", "GET /canned/early-hints HTTP/1.1\r\n\r\n"));
     }
 
     /** The cases the direct path leaves to Spring Cloud Gateway; it takes every other one. */
@@ -178,6 +181,16 @@ class DirectPathParityTest {
         assertThat(viaDirect.headers).as("response headers").isEqualTo(viaChain.headers);
         assertThat(normalizedBody(viaDirect, port(direct))).as("body, with what the backend received")
                 .isEqualTo(normalizedBody(viaChain, port(chain)));
+    }
+
+    @Test
+    void informationalAnswersStayWithTheBackendAndTheClientGetsTheFinalOne() throws Exception {
+        // Reactor Netty's client, under Spring Cloud Gateway, takes a 103 for the answer unless the gateway drops it.
+        for (ConfigurableApplicationContext gateway : List.of(direct, chain)) {
+            Exchange exchange = Exchange.send(port(gateway), "GET /canned/early-hints HTTP/1.1\r\n\r\n");
+            assertThat(exchange.statusLine).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(exchange.body).isEqualTo("hints");
+        }
     }
 
     @Test

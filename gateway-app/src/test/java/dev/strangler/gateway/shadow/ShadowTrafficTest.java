@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.strangler.daprdouble.net.LoopbackPorts;
+import dev.strangler.gateway.support.CannedBackend;
 import dev.strangler.gateway.support.Http;
 import dev.strangler.gateway.support.RoutesFile;
 
@@ -44,6 +45,10 @@ class ShadowTrafficTest {
 
     static final ScriptedBackend legacy = new ScriptedBackend("legacy");
     static final ScriptedBackend orders = new ScriptedBackend("orders");
+    /** A new service that sends 103 Early Hints before its answer. */
+    static final CannedBackend hinting = new CannedBackend(Map.of("/api/hints/1",
+            "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"));
     static final Duration ASYNC = Duration.ofSeconds(20);
 
     @LocalServerPort
@@ -59,6 +64,7 @@ class ShadowTrafficTest {
                 + "  legacy: { url: \"" + legacy.url() + "\" }\n"
                 + "  orders: { url: \"" + orders.url() + "\" }\n"
                 + "  down: { url: \"http://127.0.0.1:" + LoopbackPorts.free() + "\" }\n"
+                + "  hinting: { url: \"" + hinting.url() + "\" }\n"
                 + """
                 defaultBackend: legacy
                 routes:
@@ -122,6 +128,10 @@ class ShadowTrafficTest {
                     backend: orders
                     stage: shadow
                     shadow: { compare: { headers: [Content-Type, Set-Cookie] } }
+                  - id: hints
+                    paths: [/api/hints/**]
+                    backend: hinting
+                    stage: shadow
                 """);
         registry.add("strangler.routes-file", () -> routes.path().toString());
     }
@@ -130,6 +140,7 @@ class ShadowTrafficTest {
     static void stopBackends() {
         legacy.close();
         orders.close();
+        hinting.close();
     }
 
     String url(String path) {
@@ -246,6 +257,19 @@ class ShadowTrafficTest {
         Map<String, Object> sample = mismatches(shadow(managementPort, "reports")).get(0);
         assertThat(sample).containsEntry("primaryStatus", 500).containsEntry("shadowStatus", 200);
         assertThat(wheres(sample)).containsExactly("status", "/title", "/status", "/rows");
+    }
+
+    @Test
+    void aShadowsEarlyHintsAreNotTakenForItsAnswer() {
+        legacy.answer("/api/hints", 200, "{\"a\":1}");
+
+        assertThat(Http.get(url("/api/hints/1")).statusCode()).isEqualTo(200);
+
+        await().atMost(ASYNC).untilAsserted(() -> {
+            Map<String, Object> figures = shadow(managementPort, "hints");
+            assertThat(count(figures, "compared")).isEqualTo(1);
+            assertThat(count(figures, "mismatched")).as("mismatch samples: %s", mismatches(figures)).isZero();
+        });
     }
 
     @Test
