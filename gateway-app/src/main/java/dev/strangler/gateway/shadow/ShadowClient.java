@@ -84,6 +84,8 @@ final class ShadowClient implements AutoCloseable {
     @Override
     public void close() {
         pool.disposeLater().block(Duration.ofSeconds(5));
-        loops.disposeLater().block(Duration.ofSeconds(5));
+        // No quiet period: the pool above has closed every connection, so no task can still arrive, and the default
+        // two seconds would hold up every shutdown of the gateway.
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
     }
 }
