@@ -12,14 +12,15 @@ import reactor.netty.http.client.HttpClient;
 
 /**
  * Keeps a backend's 102 Processing, 103 Early Hints and other informational answers away from Reactor Netty's
- * client, which skips only 100 Continue and takes any other 1xx head for the final answer: the client then got the
- * 103 as if it were the response, and the real one was lost. They are for this hop, as on the direct path.
+ * client, which skips only 100 Continue and takes any other 1xx head for the final answer: without this, the client
+ * would get the 103 as if it were the response, and the real one would be lost. They are for this hop, as on the
+ * direct path.
  * 100 Continue stays with Reactor Netty, which answers {@code Expect} with it, and 101 Switching Protocols is an
  * upgrade's final answer.
  */
 public final class InformationalResponses extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "strangler.informationalResponses";
+    private static final String NAME = "strangler.informationalResponses";
 
     /** The empty end the codec gives each informational head. */
     private boolean droppingEnd;
