@@ -2,13 +2,15 @@ package dev.strangler.system.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
 /**
  * fabric8 has no model for Dapr, so Dapr resources are checked against the structure of Dapr's CRDs
- * (components.dapr.io and configurations.dapr.io, apiVersion dapr.io/v1alpha1).
+ * (components.dapr.io, configurations.dapr.io and resiliencies.dapr.io, apiVersion dapr.io/v1alpha1, in dapr/dapr's
+ * charts/dapr/crds).
  */
 final class DaprComponentShape {
 
@@ -34,7 +36,8 @@ final class DaprComponentShape {
         switch (document.kind()) {
             case "Component" -> checkComponent(tree, problems);
             case "Configuration" -> checkConfiguration(tree, problems);
-            default -> problems.add("kind " + document.kind() + " is not a Dapr Component or Configuration");
+            case "Resiliency" -> checkResiliency(tree, problems);
+            default -> problems.add("kind " + document.kind() + " is not a Dapr Component, Configuration or Resiliency");
         }
         return problems.stream().map(p -> document + ": " + p).toList();
     }
@@ -96,6 +99,20 @@ final class DaprComponentShape {
             if (mtls.has("enabled") && !mtls.get("enabled").isBoolean()) {
                 problems.add("spec.mtls.enabled must be a boolean");
             }
+            for (String required : List.of("enabled", "controlPlaneTrustDomain", "sentryAddress")) {
+                if (!mtls.has(required)) {
+                    problems.add("spec.mtls." + required + " is required by the Configuration CRD");
+                }
+            }
+        }
+        JsonNode nameResolution = tree.path("spec").path("nameResolution");
+        if (!nameResolution.isMissingNode()) {
+            onlyFields(nameResolution, Set.of("component", "version", "configuration"), "spec.nameResolution", problems);
+            for (String required : List.of("component", "version", "configuration")) {
+                if (!nameResolution.has(required)) {
+                    problems.add("spec.nameResolution." + required + " is required by the Configuration CRD");
+                }
+            }
         }
         JsonNode tracing = tree.path("spec").path("tracing");
         if (!tracing.isMissingNode()) {
@@ -105,6 +122,46 @@ final class DaprComponentShape {
             }
             onlyFields(tracing.path("otel"), Set.of("endpointAddress", "isSecure", "protocol", "headers", "timeout"),
                     "spec.tracing.otel", problems);
+        }
+    }
+
+    private static void checkResiliency(JsonNode tree, List<String> problems) {
+        onlyFields(tree, Set.of("apiVersion", "kind", "metadata", "spec", "scopes"), "", problems);
+        JsonNode spec = tree.path("spec");
+        onlyFields(spec, Set.of("policies", "targets"), "spec", problems);
+        if (!spec.has("policies") || !spec.has("targets")) {
+            problems.add("spec.policies and spec.targets are required by the Resiliency CRD");
+        }
+        JsonNode policies = spec.path("policies");
+        onlyFields(policies, Set.of("timeouts", "retries", "circuitBreakers"), "spec.policies", problems);
+        Set<String> retries = new HashSet<>();
+        policies.path("retries").fields().forEachRemaining(retry -> {
+            retries.add(retry.getKey());
+            String where = "spec.policies.retries." + retry.getKey();
+            onlyFields(retry.getValue(), Set.of("policy", "duration", "maxInterval", "maxRetries", "matching"), where, problems);
+            String policy = retry.getValue().path("policy").asText("constant");
+            if (!Set.of("constant", "exponential").contains(policy)) {
+                problems.add(where + ".policy must be constant or exponential");
+            }
+            onlyFields(retry.getValue().path("matching"), Set.of("httpStatusCodes", "gRPCStatusCodes"), where + ".matching", problems);
+        });
+        JsonNode targets = spec.path("targets");
+        onlyFields(targets, Set.of("apps", "actors", "components"), "spec.targets", problems);
+        targets.path("apps").fields().forEachRemaining(app -> checkPolicyNames(app.getValue(),
+                "spec.targets.apps." + app.getKey(), retries, problems));
+        targets.path("components").fields().forEachRemaining(component -> {
+            String where = "spec.targets.components." + component.getKey();
+            onlyFields(component.getValue(), Set.of("inbound", "outbound"), where, problems);
+            checkPolicyNames(component.getValue().path("inbound"), where + ".inbound", retries, problems);
+            checkPolicyNames(component.getValue().path("outbound"), where + ".outbound", retries, problems);
+        });
+    }
+
+    private static void checkPolicyNames(JsonNode target, String where, Set<String> retries, List<String> problems) {
+        onlyFields(target, Set.of("timeout", "retry", "circuitBreaker", "circuitBreakerCacheSize", "circuitBreakerScope"),
+                where, problems);
+        if (target.has("retry") && !retries.contains(target.get("retry").asText())) {
+            problems.add(where + ".retry names no policy in spec.policies.retries");
         }
     }
 

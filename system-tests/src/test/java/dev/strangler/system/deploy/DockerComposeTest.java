@@ -47,6 +47,7 @@ class DockerComposeTest {
             assertThat(sidecar.path("depends_on").path(appService).isMissingNode()).isFalse();
             appIds.add(flag(command, "--app-id"));
             assertThat(dependsOnCondition(sidecar, "redis")).isEqualTo("service_healthy");
+            assertThat(dependsOnCondition(sidecar, "postgres")).as("the state stores' database").isEqualTo("service_healthy");
         }
         assertThat(appIds).containsExactlyInAnyOrder("legacy-monolith", "orders-service");
     }
@@ -77,6 +78,27 @@ class DockerComposeTest {
             assertThat(DaprComponentShape.violations(configuration)).isEmpty();
             assertThat(configuration.tree().at("/spec/tracing/otel/endpointAddress").asText())
                     .startsWith("jaeger:").satisfies(a -> assertThat(services.has("jaeger")).isTrue());
+        }
+    }
+
+    @Test
+    void sidecarsResolveEachOtherThroughOneSqliteFileNotMdns() {
+        Map<String, JsonNode> sidecars = daprSidecars();
+        JsonNode any = sidecars.values().iterator().next();
+        YamlDocument configuration = YamlDocument.read(hostPathOf(any, flag(command(any), "--config"))).get(0);
+        JsonNode nameResolution = configuration.tree().at("/spec/nameResolution");
+        assertThat(nameResolution.path("component").asText()).as("mDNS is unreliable inside compose").isEqualTo("sqlite");
+        String database = nameResolution.at("/configuration/connectionString").asText();
+        String directory = database.substring(0, database.lastIndexOf('/'));
+        for (Map.Entry<String, JsonNode> sidecar : sidecars.entrySet()) {
+            List<String> volumes = new ArrayList<>();
+            sidecar.getValue().path("volumes").forEach(v -> volumes.add(v.asText()));
+            String volume = volumes.stream().filter(v -> v.endsWith(":" + directory)).findFirst()
+                    .orElseThrow(() -> new AssertionError(sidecar.getKey() + " does not mount " + directory));
+            String name = volume.substring(0, volume.indexOf(':'));
+            assertThat(name).as("a named volume, shared and writable").doesNotStartWith(".").doesNotStartWith("/");
+            assertThat(YamlDocument.read(RepositoryLayout.resolve("docker-compose.yml")).get(0).tree().path("volumes").has(name))
+                    .as("volume " + name + " is declared").isTrue();
         }
     }
 

@@ -181,13 +181,15 @@ class IstioManifestsTest {
     }
 
     @Test
-    void daprTrafficBetweenSidecarsAndToRedisIsAllowed() {
+    void daprTrafficBetweenSidecarsAndToItsStoresIsAllowed() {
         List<String> daprIdentities = mesh.all(Deployment.class).stream()
                 .filter(d -> "true".equals(annotation(d, "dapr.io/enabled")))
                 .map(d -> principalOf(d.getSpec().getTemplate().getSpec().getServiceAccountName()))
                 .toList();
         assertThat(daprIdentities).hasSize(2);
         assertThat(principals(policyFor("redis"))).containsExactlyInAnyOrderElementsOf(daprIdentities);
+        // The state stores are scoped to orders-service, so only its sidecar talks to Postgres.
+        assertThat(principals(policyFor("postgres"))).containsExactly(principalOf("orders-service"));
         for (Deployment d : mesh.all(Deployment.class)) {
             if ("true".equals(annotation(d, "dapr.io/enabled"))) {
                 assertThat(annotation(d, "traffic.sidecar.istio.io/excludeInboundPorts"))

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -19,10 +20,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KubernetesManifestsTest {
 
     private static final String NAMESPACE = "strangler";
+    /** Databases the local overlay runs for Dapr: not Spring Boot apps, so no actuator probes and no app settings. */
+    private static final Set<String> INFRASTRUCTURE = Set.of("redis", "postgres");
     private static ClusterResources local;
 
     @BeforeAll
@@ -120,7 +126,7 @@ class KubernetesManifestsTest {
                 assertThat(container.getResources().getLimits()).as(where + " limits").containsKeys("cpu", "memory");
                 assertThat(container.getReadinessProbe()).as(where + " readiness").isNotNull();
                 assertThat(container.getLivenessProbe()).as(where + " liveness").isNotNull();
-                if (!name.equals("redis")) {
+                if (!INFRASTRUCTURE.contains(name)) {
                     assertThat(httpPath(container.getReadinessProbe())).as(where).isEqualTo("/actuator/health/readiness");
                     assertThat(httpPath(container.getLivenessProbe())).as(where).isEqualTo("/actuator/health/liveness");
                     assertThat(probePort(container, container.getReadinessProbe())).as(where + " probe port")
@@ -171,7 +177,7 @@ class KubernetesManifestsTest {
     void environmentVariablesAreOnesTheAppsRead() {
         for (Deployment d : local.all(Deployment.class)) {
             for (Container container : d.getSpec().getTemplate().getSpec().getContainers()) {
-                if (container.getEnv() == null || container.getImage().startsWith("redis")) {
+                if (container.getEnv() == null || INFRASTRUCTURE.contains(d.getMetadata().getName())) {
                     continue;
                 }
                 AppModule app = AppModule.load(moduleOf(container));
@@ -219,6 +225,26 @@ class KubernetesManifestsTest {
         assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
         assertThat(local.find(Deployment.class, NAMESPACE, hpa.getSpec().getScaleTargetRef().getName())).isPresent();
         assertThat(hpa.getSpec().getMinReplicas()).isLessThanOrEqualTo(hpa.getSpec().getMaxReplicas());
+        for (PodDisruptionBudget budget : budgets) {
+            boolean budgetsTheGateway = local.deploymentsSelectedBy(NAMESPACE, budget.getSpec().getSelector().getMatchLabels())
+                    .stream().anyMatch(d -> d.getMetadata().getName().equals(hpa.getSpec().getScaleTargetRef().getName()));
+            if (budgetsTheGateway) {
+                assertThat(hpa.getSpec().getMinReplicas())
+                        .as("the HPA may scale the gateway down to where PDB " + budget.getMetadata().getName() + " blocks every drain")
+                        .isGreaterThan(budget.getSpec().getMinAvailable().getIntVal());
+            }
+        }
+    }
+
+    @Test
+    void theStateStoresConnectionComesFromASecretTheLocalOverlayCreates() {
+        Secret secret = local.find(Secret.class, NAMESPACE, "dapr-postgres")
+                .orElseThrow(() -> new AssertionError("k8s/base/dapr's state stores read Secret dapr-postgres"));
+        assertThat(secret.getData()).containsKeys("connectionString", "user", "password");
+        String connection = new String(Base64.getMimeDecoder().decode(secret.getData().get("connectionString")),
+                StandardCharsets.UTF_8);
+        assertThat(connection).contains("host=postgres ").contains("database=dapr");
+        assertThat(local.find(Service.class, NAMESPACE, "postgres")).isPresent();
     }
 
     @Test
