@@ -1,7 +1,9 @@
 package dev.strangler.daprdouble;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpServer;
@@ -11,6 +13,7 @@ import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.ComponentLoader;
 import dev.strangler.daprdouble.config.ComponentSpec;
+import dev.strangler.daprdouble.config.Resources;
 import dev.strangler.daprdouble.config.DeliverySettings;
 import dev.strangler.daprdouble.grpc.DaprGrpcApi;
 import dev.strangler.daprdouble.http.SidecarHttpApi;
@@ -71,6 +74,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     private final StateStores stores;
     private final DeliveryControls controls = new DeliveryControls();
     private final Broker broker;
+    private final Outbox outbox;
     private final AppPorts appPorts;
     private final Map<String, AppSidecar> sidecars = new LinkedHashMap<>();
     private final ExecutorService httpExecutor;
@@ -78,15 +82,20 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     private final HttpServer admin;
 
     private DaprSidecarDouble(Builder builder) {
+        // Exact decimals: daprd keeps a number's literal form in what it publishes (unmarshalPrecise).
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        this.components = new ComponentLoader().load(builder.resourcesPath);
+        Resources resources = new ComponentLoader().load(builder.resourcesPath);
+        this.components = resources.components();
         this.stores = new StateStores(components);
         HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         this.appPorts = new AppPorts(builder.apps);
         this.broker = new Broker(components, builder.apps, appPorts, new SubscriberClient(httpClient, json), builder.delivery,
-                controls, json, this::changed);
+                resources.resiliency(), controls, json, this::changed);
+        this.outbox = new Outbox(broker, new CloudEvents(json));
         this.httpExecutor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "dapr-double-http");
             thread.setDaemon(true);
@@ -101,8 +110,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
                 writer = new SnapshotWriter(dataFile, this::content, Duration.ofMillis(50));
             }
             CloudEvents cloudEvents = new CloudEvents(json);
-            Outbox outbox = new Outbox(broker, cloudEvents);
-            InvocationProxy invocations = new InvocationProxy(httpClient, appPorts);
+            InvocationProxy invocations = new InvocationProxy(httpClient, appPorts, resources.resiliency());
             for (AppSpec app : builder.apps) {
                 DaprGrpcApi grpcApi = new DaprGrpcApi(app, appPorts, stores, broker, outbox, cloudEvents, components, this::changed);
                 SidecarHttpApi httpApi = new SidecarHttpApi(app, appPorts, invocations, broker, cloudEvents, components, json);
@@ -124,6 +132,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
             if (writer != null) {
                 writer.close();
             }
+            outbox.close();
             broker.close();
             httpExecutor.shutdownNow();
             throw e instanceof IOException io ? new UncheckedIOException("cannot start the admin API", io) : (RuntimeException) e;
@@ -175,7 +184,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
 
     @Override
     public int pendingDeliveries() {
-        return broker.pendingDeliveries();
+        return broker.pendingDeliveries() + outbox.pendingCount();
     }
 
     /** What the app answered on its last {@code GET /dapr/subscribe}; empty until it has answered once. */
@@ -187,9 +196,10 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     /** Waits until every published message has been acknowledged, dropped or dead-lettered. */
     public void awaitDeliveriesSettled(Duration timeout) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (broker.pendingDeliveries() > 0) {
+        while (pendingDeliveries() > 0) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException(broker.pendingDeliveries() + " deliveries still pending after " + timeout);
+                throw new TimeoutException(pendingDeliveries() + " deliveries still pending after " + timeout
+                        + " (outbox messages awaiting their marker: " + outbox.pendingCount() + ")");
             }
             Thread.sleep(20);
         }
@@ -227,6 +237,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
     public void reset() {
         stores.all().forEach(StateStore::clear);
         broker.reset();
+        outbox.reset();
         controls.reset();
         log.info("event=reset");
     }
@@ -245,7 +256,8 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
         }
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("apps", apps);
-        status.put("pendingDeliveries", broker.pendingDeliveries());
+        status.put("pendingDeliveries", pendingDeliveries());
+        status.put("pendingOutboxMessages", outbox.pendingCount());
         status.put("deadLetters", broker.deadLetters().size());
         status.put("reorder", controls.reorder());
         status.put("deliveryFaults", controls.faults());
@@ -266,6 +278,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
             admin.stop(0);
         }
         sidecars.values().forEach(AppSidecar::close);
+        outbox.close();
         broker.close();
         if (snapshots != null) {
             snapshots.close();
@@ -300,6 +313,7 @@ public final class DaprSidecarDouble implements TestHooks, AutoCloseable {
                 store -> store.restore(items),
                 () -> log.warn("event=restore-skipped store={} reason=\"no such component in the resources path\"", name)));
         broker.restore(content.broker());
+        outbox.resume(stores.all(), appPorts.appIds());
         log.info("event=restored stores={} messages={} pendingDeliveries={}", content.stores().keySet(),
                 content.broker().events().size(), content.broker().pending().size());
     }

@@ -4,7 +4,6 @@ import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.DeliverySettings;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the double as a process, for ./dev.sh and tests that start apps as separate processes. */
@@ -15,8 +14,9 @@ public final class DaprSidecarDoubleMain {
 
             java -jar dapr-sidecar-double.jar --app APP_ID=APP_PORT[,grpc=PORT][,http=PORT] [--app ...]
                  [--resources-path dapr/components] [--data-file FILE] [--admin-port PORT]
-                 [--max-attempts 20] [--retry-initial-ms 200] [--retry-max-ms 3000]
-                 [--delivery-concurrency 1] [--subscribe-refresh-ms 5000]
+                 [--delivery-concurrency 1]
+
+            Delivery retries come from the kind: Resiliency resource in the resources path, as for daprd.
             """;
 
     private DaprSidecarDoubleMain() {
@@ -24,12 +24,7 @@ public final class DaprSidecarDoubleMain {
 
     public static void main(String[] args) throws InterruptedException {
         DaprSidecarDouble.Builder builder = DaprSidecarDouble.builder();
-        DeliverySettings defaults = DeliverySettings.defaults();
-        int maxAttempts = defaults.maxAttempts();
-        long initialMs = defaults.initialBackoff().toMillis();
-        long maxMs = defaults.maxBackoff().toMillis();
-        long refreshMs = defaults.subscribeRefresh().toMillis();
-        int concurrency = defaults.concurrency();
+        int concurrency = DeliverySettings.defaults().concurrency();
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -46,16 +41,11 @@ public final class DaprSidecarDoubleMain {
                     case "--resources-path" -> builder.resourcesPath(Path.of(value));
                     case "--data-file" -> builder.dataFile(Path.of(value));
                     case "--admin-port" -> builder.adminPort(Integer.parseInt(value));
-                    case "--max-attempts" -> maxAttempts = Integer.parseInt(value);
-                    case "--retry-initial-ms" -> initialMs = Long.parseLong(value);
-                    case "--retry-max-ms" -> maxMs = Long.parseLong(value);
                     case "--delivery-concurrency" -> concurrency = Integer.parseInt(value);
-                    case "--subscribe-refresh-ms" -> refreshMs = Long.parseLong(value);
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
-            builder.delivery(new DeliverySettings(maxAttempts, Duration.ofMillis(initialMs), Duration.ofMillis(maxMs),
-                    Duration.ofMillis(refreshMs), concurrency));
+            builder.delivery(new DeliverySettings(concurrency));
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println(USAGE);

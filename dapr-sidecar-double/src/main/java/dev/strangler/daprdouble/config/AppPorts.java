@@ -2,6 +2,7 @@ package dev.strangler.daprdouble.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +22,10 @@ public final class AppPorts {
     public OptionalInt port(String appId) {
         Integer port = ports.get(appId);
         return port == null || port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+    }
+
+    public Set<String> appIds() {
+        return ports.keySet();
     }
 
     public boolean knows(String appId) {

@@ -1,14 +1,17 @@
 package dev.strangler.daprdouble.config;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One Dapr component as declared in a resources-path YAML file. The double only needs the name, the type,
- * the scopes and the plain metadata values; connection settings such as {@code redisHost} are read but unused.
+ * One Dapr component as declared in a resources-path YAML file. The double only needs the name, the type and version,
+ * the scopes and the plain metadata values; connection settings such as {@code connectionString} are read but unused.
  */
-public record ComponentSpec(String name, String type, Map<String, String> metadata, List<String> scopes) {
+public record ComponentSpec(String name, String type, String version, Map<String, String> metadata, List<String> scopes) {
 
     public ComponentSpec {
         metadata = Map.copyOf(metadata);
@@ -35,6 +38,20 @@ public record ComponentSpec(String name, String type, Map<String, String> metada
         if (!isStateStore() || pubsub.isEmpty() || topic.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new OutboxSettings(pubsub, topic));
+        String outboxPubsub = metadata.getOrDefault("outboxPubsub", "");
+        return Optional.of(new OutboxSettings(pubsub, topic, outboxPubsub.isEmpty() ? pubsub : outboxPubsub,
+                TRUTHY.contains(metadata.getOrDefault("outboxDiscardWhenMissingState", "").toLowerCase(Locale.ROOT))));
     }
+
+    /** A pubsub.redis duration setting: a bare number is milliseconds (components-contrib common/component/redis). */
+    public Duration durationSetting(String key, Duration defaultValue) {
+        String value = metadata.getOrDefault(key, "");
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        return value.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(value)) : GoDuration.parse(value);
+    }
+
+    /** dapr/kit strings.IsTruthy. */
+    public static final Set<String> TRUTHY = Set.of("y", "yes", "true", "t", "on", "1");
 }

@@ -54,11 +54,10 @@ final class ApiErrors {
         return of(Status.Code.INVALID_ARGUMENT, "ERR_PUBSUB_NOT_FOUND", "pubsub " + pubsub + " not found");
     }
 
-    /** daprd's getStateErrorCode: Aborted for an ETag mismatch, InvalidArgument for a bad ETag, else Internal. */
+    /** daprd's getStateErrorCode: Aborted for an ETag mismatch (postgres v2 reports a malformed ETag as one), else Internal. */
     private static Status.Code codeFor(StateException e) {
         return switch (e.kind()) {
             case ETAG_MISMATCH -> Status.Code.ABORTED;
-            case ETAG_INVALID -> Status.Code.INVALID_ARGUMENT;
             case WRITE_CONFLICT, UNAVAILABLE -> Status.Code.INTERNAL;
         };
     }

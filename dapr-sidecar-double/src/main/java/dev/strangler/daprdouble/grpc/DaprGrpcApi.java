@@ -7,6 +7,8 @@ import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.ComponentSpec;
 import dev.strangler.daprdouble.config.OutboxSettings;
+import dev.strangler.daprdouble.gojson.GoJson;
+import dev.strangler.daprdouble.gojson.GoJsonException;
 import dev.strangler.daprdouble.pubsub.Broker;
 import dev.strangler.daprdouble.pubsub.CloudEvents;
 import dev.strangler.daprdouble.pubsub.Outbox;
@@ -102,7 +104,7 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
                 if (item.getKey().isEmpty()) {
                     throw ApiErrors.of(Status.Code.INVALID_ARGUMENT, "ERR_STATE_SAVE", "state key cannot be empty");
                 }
-                upserts.add(upsert(item));
+                upserts.add(saved(item));
             }
             try {
                 // daprd's BulkSet is not a transaction: each item stands alone.
@@ -151,21 +153,24 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
                 }
             }
             Optional<OutboxSettings> outboxSettings = store.outbox();
-            Outbox.Plan plan = outboxSettings.isPresent()
-                    ? Outbox.plan(operations)
-                    : new Outbox.Plan(operations, Map.of());
-            if (outboxSettings.isPresent() && !broker.hasPubsub(outboxSettings.get().publishPubsub(), app.appId())) {
-                throw ApiErrors.of(Status.Code.INTERNAL, "ERR_PUBLISH_OUTBOX",
-                        "error while publishing outbox message: pubsub " + outboxSettings.get().publishPubsub() + " not found");
+            List<StateOperation> stored = operations;
+            if (outboxSettings.isPresent()) {
+                OutboxSettings settings = outboxSettings.get();
+                if (!broker.hasPubsub(settings.outboxPubsub(), app.appId())) {
+                    throw ApiErrors.of(Status.Code.INTERNAL, "ERR_PUBLISH_OUTBOX",
+                            "error while publishing outbox message: pubsub " + settings.outboxPubsub() + " not found");
+                }
+                // daprd publishes the internal messages first; the transaction then writes their markers or nothing.
+                stored = outbox.publishInternal(store, settings, app.appId(), operations,
+                        TraceContext.TRACE_PARENT.get(), TraceContext.TRACE_STATE.get());
             }
             try {
-                store.apply(plan.persisted());
+                store.apply(stored);
             } catch (StateException e) {
                 throw ApiErrors.stateTransaction(e);
+            } finally {
+                onChange.run();
             }
-            outboxSettings.ifPresent(settings -> outbox.publishCommitted(settings, app.appId(), plan,
-                    TraceContext.TRACE_PARENT.get(), TraceContext.TRACE_STATE.get()));
-            onChange.run();
             return Empty.getDefaultInstance();
         });
     }
@@ -200,7 +205,7 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
             for (ComponentSpec component : components) {
                 if (component.visibleTo(app.appId())) {
                     answer.addRegisteredComponents(DaprProtos.RegisteredComponents.newBuilder()
-                            .setName(component.name()).setType(component.type()).setVersion("v1")
+                            .setName(component.name()).setType(component.type()).setVersion(component.version())
                             .addAllCapabilities(capabilities(component)));
                 }
             }
@@ -219,7 +224,8 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
 
     public static List<String> capabilities(ComponentSpec component) {
         if (component.isStateStore()) {
-            return List.of("ETAG", "TRANSACTIONAL");
+            // state.postgresql v2 Features().
+            return List.of("ETAG", "TRANSACTIONAL", "TTL");
         }
         return List.of();
     }
@@ -247,6 +253,24 @@ public final class DaprGrpcApi extends DaprGrpc.DaprImplBase {
             throw ApiErrors.storesNotConfigured();
         }
         return stores.find(name, app.appId()).orElseThrow(() -> ApiErrors.storeNotFound(name));
+    }
+
+    /**
+     * SaveState decodes a value whose metadata says {@code contentType: application/json} into a Go value
+     * (pkg/api/grpc/grpc.go), and state.postgresql v2 then stores {@code json.Marshal} of it: re-encoded, numbers as
+     * float64, keys sorted. Transactions pass the bytes through.
+     */
+    private StateOperation.Upsert saved(CommonProtos.StateItem item) {
+        StateOperation.Upsert upsert = upsert(item);
+        if (!"application/json".equals(item.getMetadataMap().get("contentType"))) {
+            return upsert;
+        }
+        try {
+            return new StateOperation.Upsert(upsert.key(), GoJson.reencode(upsert.value()), upsert.etag(),
+                    upsert.concurrency(), upsert.metadata());
+        } catch (GoJsonException e) {
+            throw ApiErrors.of(Status.Code.UNKNOWN, "ERR_STATE_SAVE", e.getMessage());
+        }
     }
 
     private StateOperation.Upsert upsert(CommonProtos.StateItem item) {

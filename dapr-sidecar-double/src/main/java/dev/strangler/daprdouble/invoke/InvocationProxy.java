@@ -1,6 +1,8 @@
 package dev.strangler.daprdouble.invoke;
 
 import dev.strangler.daprdouble.config.AppPorts;
+import dev.strangler.daprdouble.resiliency.Resiliency;
+import dev.strangler.daprdouble.resiliency.RetryPolicy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,7 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -27,10 +31,12 @@ public final class InvocationProxy {
 
     private final HttpClient http;
     private final AppPorts appPorts;
+    private final Resiliency resiliency;
 
-    public InvocationProxy(HttpClient http, AppPorts appPorts) {
+    public InvocationProxy(HttpClient http, AppPorts appPorts, Resiliency resiliency) {
         this.http = http;
         this.appPorts = appPorts;
+        this.resiliency = resiliency;
     }
 
     public record Request(String callerAppId, String targetAppId, String method, String rawPathAndQuery,
@@ -47,7 +53,49 @@ public final class InvocationProxy {
         }
     }
 
+    /**
+     * With a Resiliency retry policy for the target app (pkg/api/http/directmessaging.go), a call that fails or
+     * whose answer is outside 200-399 is tried again as the policy says (its {@code matching} permitting); when the
+     * policy gives up, the last answer or failure is returned. Without one, there is exactly one try.
+     */
     public Response invoke(Request request) throws InvocationFailed {
+        Optional<RetryPolicy> policy = resiliency.appTarget(request.targetAppId(), request.callerAppId());
+        long startedAt = System.currentTimeMillis();
+        for (int retry = 1; ; retry++) {
+            Response response;
+            try {
+                response = invokeOnce(request);
+            } catch (InvocationFailed failed) {
+                if (!sleepBeforeRetry(policy, retry, startedAt, -1)) {
+                    throw failed;
+                }
+                continue;
+            }
+            boolean failedAnswer = response.status() < 200 || response.status() > 399;
+            if (!failedAnswer || !sleepBeforeRetry(policy, retry, startedAt, response.status())) {
+                return response;
+            }
+        }
+    }
+
+    private static boolean sleepBeforeRetry(Optional<RetryPolicy> policy, int retry, long startedAt, int status) throws InvocationFailed {
+        if (policy.isEmpty() || (status > 0 && !policy.get().retriesStatus(status))) {
+            return false;
+        }
+        OptionalLong delay = policy.get().delayBeforeRetry(retry, Duration.ofMillis(System.currentTimeMillis() - startedAt));
+        if (delay.isEmpty()) {
+            return false;
+        }
+        try {
+            Thread.sleep(delay.getAsLong());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvocationFailed("interrupted while waiting to retry");
+        }
+        return true;
+    }
+
+    private Response invokeOnce(Request request) throws InvocationFailed {
         if (!appPorts.knows(request.targetAppId())) {
             throw new InvocationFailed("fail to invoke, id: " + request.targetAppId()
                     + ", err: couldn't find service: " + request.targetAppId());

@@ -3,9 +3,12 @@ package dev.strangler.daprdouble.pubsub;
 import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.DeliverySettings;
+import dev.strangler.daprdouble.resiliency.Resiliency;
+import dev.strangler.daprdouble.resiliency.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,9 +28,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The delivery side of one sidecar: keeps asking the app for its subscriptions, and pushes the messages it owes
- * the app to the subscribed routes, with retries, back-off, dead-lettering and the test switches.
- * Deliveries run on a shared executor, so a slow app never blocks a publisher or another app.
+ * The delivery side of one sidecar: asks the app for its subscriptions once, when the app first answers (daprd
+ * reads {@code GET /dapr/subscribe} once at start), and pushes the messages it owes the app to the subscribed
+ * routes. A failed delivery is retried only as the Resiliency policy for the pub/sub component says
+ * (pkg/runtime/subscription/subscription.go runs the component's inbound policy); when that gives up, or without a
+ * policy at once, the message goes to the subscription's dead-letter topic, or, without one, stays unacknowledged
+ * for pubsub.redis to deliver again later. Deliveries run on a shared executor, so a slow app never blocks a
+ * publisher or another app.
  */
 final class AppDispatcher {
 
@@ -38,6 +46,7 @@ final class AppDispatcher {
     private final Broker broker;
     private final SubscriberClient client;
     private final DeliverySettings settings;
+    private final Resiliency resiliency;
     private final DeliveryControls controls;
     private final ScheduledExecutorService senders;
     private final ReentrantLock lock = new ReentrantLock();
@@ -46,17 +55,19 @@ final class AppDispatcher {
     private final Set<PendingDelivery> inFlight = new HashSet<>();
     private volatile Map<TopicKey, Subscription> routes = Map.of();
     private volatile boolean running;
+    private volatile boolean subscribed;
     private long epoch;
     private long nextRefreshAt;
     private Thread thread;
 
     AppDispatcher(AppSpec app, AppPorts ports, Broker broker, SubscriberClient client, DeliverySettings settings,
-                  DeliveryControls controls, ScheduledExecutorService senders) {
+                  Resiliency resiliency, DeliveryControls controls, ScheduledExecutorService senders) {
         this.app = app;
         this.ports = ports;
         this.broker = broker;
         this.client = client;
         this.settings = settings;
+        this.resiliency = resiliency;
         this.controls = controls;
         this.senders = senders;
     }
@@ -93,6 +104,7 @@ final class AppDispatcher {
         try {
             PendingDelivery delivery = new PendingDelivery(seq, topic, epoch, attempts);
             delivery.dueAtMillis = System.currentTimeMillis();
+            delivery.firstAttemptAtMillis = delivery.dueAtMillis;
             queue.add(delivery);
             wake.signalAll();
         } finally {
@@ -151,25 +163,29 @@ final class AppDispatcher {
         }
     }
 
+    /** Until the app answers once, as daprd waits for the app's port; then never again. */
     private void refreshSubscriptionsIfDue() {
-        if (System.currentTimeMillis() < nextRefreshAt) {
+        if (subscribed || System.currentTimeMillis() < nextRefreshAt) {
             return;
         }
         OptionalInt port = ports.port(app.appId());
         Optional<List<Subscription>> fetched = port.isPresent() ? client.subscriptions(port.getAsInt()) : Optional.empty();
         if (fetched.isEmpty()) {
-            nextRefreshAt = System.currentTimeMillis() + (routes.isEmpty() ? SUBSCRIBE_RETRY_MILLIS : settings.subscribeRefresh().toMillis());
+            nextRefreshAt = System.currentTimeMillis() + SUBSCRIBE_RETRY_MILLIS;
             return;
         }
         Map<TopicKey, Subscription> fresh = fetched.get().stream()
                 .collect(Collectors.toMap(Subscription::topicKey, Function.identity(), (a, b) -> a));
-        if (!fresh.equals(routes)) {
-            routes = Map.copyOf(fresh);
-            fresh.values().forEach(s -> log.info("event=subscribed app={} pubsub={} topic={} route={} deadLetterTopic={}",
-                    app.appId(), s.pubsubName(), s.topic(), s.route(), s.deadLetterTopic()));
-            broker.openGroups(app.appId(), fresh.keySet());
+        routes = Map.copyOf(fresh);
+        subscribed = true;
+        nextRefreshAt = Long.MAX_VALUE;
+        if (fresh.isEmpty()) {
+            log.warn("event=no-subscriptions app={} note=\"GET /dapr/subscribe is read once; restart the sidecar to read it again\"",
+                    app.appId());
         }
-        nextRefreshAt = System.currentTimeMillis() + settings.subscribeRefresh().toMillis();
+        fresh.values().forEach(s -> log.info("event=subscribed app={} pubsub={} topic={} route={} deadLetterTopic={}",
+                app.appId(), s.pubsubName(), s.topic(), s.route(), s.deadLetterTopic()));
+        broker.openGroups(app.appId(), fresh.keySet());
         lock.lock();
         try {
             wake.signalAll();
@@ -232,7 +248,7 @@ final class AppDispatcher {
         if (event.isEmpty()) {
             outcome = new DeliveryOutcome.Success("message no longer on the broker");
         } else if (subscription == null) {
-            outcome = new DeliveryOutcome.Unreachable("app no longer subscribes to " + d.topicKey);
+            outcome = new DeliveryOutcome.Success("app does not subscribe to " + d.topicKey);
         } else {
             outcome = send(subscription, event.get());
         }
@@ -242,15 +258,15 @@ final class AppDispatcher {
     private DeliveryOutcome send(Subscription subscription, StoredEvent event) {
         Optional<DeliveryFault.Mode> fault = controls.drawFault(app.appId());
         if (fault.isPresent() && fault.get() == DeliveryFault.Mode.FAIL_BEFORE_SEND) {
-            return new DeliveryOutcome.Retry("injected failure: not sent");
+            return new DeliveryOutcome.Failure("injected failure: not sent", 500);
         }
         OptionalInt port = ports.port(app.appId());
         if (port.isEmpty()) {
-            return new DeliveryOutcome.Unreachable("the app's port is not known yet");
+            return new DeliveryOutcome.Failure("the app's port is not known", -1);
         }
         DeliveryOutcome outcome = client.deliver(port.getAsInt(), subscription, event.cloudEvent(), broker.traceParent(event));
-        if (fault.isPresent() && !(outcome instanceof DeliveryOutcome.Unreachable)) {
-            return new DeliveryOutcome.Retry("injected failure: answer lost after " + outcome.reason());
+        if (fault.isPresent()) {
+            return new DeliveryOutcome.Failure("injected failure: answer lost after " + outcome.reason(), -1);
         }
         return outcome;
     }
@@ -265,18 +281,24 @@ final class AppDispatcher {
             long now = System.currentTimeMillis();
             if (outcome instanceof DeliveryOutcome.Drop drop) {
                 deadLetterReason = drop.reason();
-            } else if (outcome instanceof DeliveryOutcome.Retry retry) {
+            } else if (outcome instanceof DeliveryOutcome.Failure failure) {
                 d.attempts++;
-                if (d.attempts >= settings.maxAttempts()) {
-                    deadLetterReason = "gave up after " + d.attempts + " attempts: " + retry.reason();
+                OptionalLong retryIn = retryDelay(d, failure, now);
+                if (retryIn.isPresent()) {
+                    d.dueAtMillis = now + retryIn.getAsLong();
+                    queue.add(d);
+                } else if (subscription != null && subscription.hasDeadLetterTopic()) {
+                    deadLetterReason = "failed after " + d.attempts + " attempt(s): " + failure.reason();
                 } else {
-                    d.dueAtMillis = now + settings.backoff(d.attempts).toMillis();
+                    // Unacknowledged: pubsub.redis delivers it again later, and the policy starts over.
+                    long redeliverIn = broker.redeliveryDelay(d.topicKey.pubsubName()).toMillis();
+                    log.warn("event=delivery-not-acknowledged app={} topic={} seq={} attempts={} redeliverInMs={} reason=\"{}\"",
+                            app.appId(), d.topicKey, d.seq, d.attempts, redeliverIn, failure.reason());
+                    d.attempts = 0;
+                    d.dueAtMillis = now + redeliverIn;
+                    d.firstAttemptAtMillis = d.dueAtMillis;
                     queue.add(d);
                 }
-            } else if (outcome instanceof DeliveryOutcome.Unreachable) {
-                d.unreachable++;
-                d.dueAtMillis = now + settings.backoff(d.unreachable).toMillis();
-                queue.add(d);
             }
             wake.signalAll();
         } finally {
@@ -285,20 +307,32 @@ final class AppDispatcher {
         logOutcome(d, outcome);
         if (deadLetterReason != null) {
             broker.deadLetter(app.appId(), d.seq, d.attempts, subscription, deadLetterReason);
+        } else if (outcome instanceof DeliveryOutcome.NotFound notFound) {
+            broker.dropped(app.appId(), d.seq, d.attempts, notFound.reason());
         }
         broker.changed();
+    }
+
+    /** The Resiliency policy's wait before the next try, or empty when there is no policy or it gives up. */
+    private OptionalLong retryDelay(PendingDelivery d, DeliveryOutcome.Failure failure, long now) {
+        Optional<RetryPolicy> policy = resiliency.pubsubInbound(d.topicKey.pubsubName(), app.appId());
+        if (policy.isEmpty() || (failure.status() > 0 && !policy.get().retriesStatus(failure.status()))) {
+            return OptionalLong.empty();
+        }
+        return policy.get().delayBeforeRetry(d.attempts, Duration.ofMillis(now - d.firstAttemptAtMillis));
     }
 
     private void logOutcome(PendingDelivery d, DeliveryOutcome outcome) {
         if (outcome instanceof DeliveryOutcome.Success) {
             log.debug("event=delivered app={} topic={} seq={}", app.appId(), d.topicKey, d.seq);
-        } else if (outcome instanceof DeliveryOutcome.Retry) {
+        } else if (outcome instanceof DeliveryOutcome.Failure) {
             log.info("event=delivery-failed app={} topic={} seq={} attempts={} reason=\"{}\"",
                     app.appId(), d.topicKey, d.seq, d.attempts, outcome.reason());
         } else if (outcome instanceof DeliveryOutcome.Drop) {
             log.warn("event=delivery-dropped app={} topic={} seq={} reason=\"{}\"", app.appId(), d.topicKey, d.seq, outcome.reason());
         } else {
-            log.debug("event=app-unreachable app={} topic={} seq={} reason=\"{}\"", app.appId(), d.topicKey, d.seq, outcome.reason());
+            log.error("event=delivery-not-found app={} topic={} seq={} reason=\"{}\" note=\"acknowledged and dropped\"",
+                    app.appId(), d.topicKey, d.seq, outcome.reason());
         }
     }
 }

@@ -7,10 +7,12 @@ import dev.strangler.daprdouble.config.AppPorts;
 import dev.strangler.daprdouble.config.AppSpec;
 import dev.strangler.daprdouble.config.ComponentSpec;
 import dev.strangler.daprdouble.config.DeliverySettings;
+import dev.strangler.daprdouble.resiliency.Resiliency;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,6 +35,8 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class Broker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
+    private static final Duration DEFAULT_PROCESSING_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_REDELIVER_INTERVAL = Duration.ofSeconds(15);
 
     private final Map<String, ComponentSpec> pubsubs = new LinkedHashMap<>();
     private final ObjectMapper json;
@@ -46,7 +50,7 @@ public final class Broker implements AutoCloseable {
     private long lastSeq;
 
     public Broker(List<ComponentSpec> components, List<AppSpec> apps, AppPorts ports, SubscriberClient client, DeliverySettings settings,
-                  DeliveryControls controls, ObjectMapper json, Runnable onChange) {
+                  Resiliency resiliency, DeliveryControls controls, ObjectMapper json, Runnable onChange) {
         components.stream().filter(ComponentSpec::isPubsub).forEach(c -> pubsubs.put(c.name(), c));
         this.json = json;
         this.onChange = onChange;
@@ -56,7 +60,7 @@ public final class Broker implements AutoCloseable {
             return thread;
         });
         apps.forEach(app -> dispatchers.put(app.appId(),
-                new AppDispatcher(app, ports, this, client, settings, controls, senders)));
+                new AppDispatcher(app, ports, this, client, settings, resiliency, controls, senders)));
     }
 
     public void start() {
@@ -75,6 +79,31 @@ public final class Broker implements AutoCloseable {
     /** Appends a CloudEvent to its topic and owes it to every app whose group reads that topic. */
     public synchronized StoredEvent publish(String pubsubName, String topic, ObjectNode cloudEvent) {
         return append(pubsubName, topic, write(cloudEvent));
+    }
+
+    /** Appends a CloudEvent already serialized (the outbox's re-encoded message) exactly as given. */
+    public StoredEvent publishRaw(String pubsubName, String topic, String cloudEvent) {
+        return append(pubsubName, topic, cloudEvent);
+    }
+
+    /** The messages on one topic of one pub/sub, oldest first, as CloudEvent JSON. */
+    public List<JsonNode> events(String pubsubName, String topic) {
+        return events.values().stream().filter(e -> e.pubsubName().equals(pubsubName) && e.topic().equals(topic))
+                .sorted(Comparator.comparingLong(StoredEvent::seq))
+                .map(e -> read(e.cloudEvent())).toList();
+    }
+
+    /**
+     * How long pubsub.redis leaves a message its handler failed before delivering it again: it reclaims messages
+     * pending for {@code processingTimeout} (60 s) on a tick of {@code redeliverInterval} (15 s), so at most both.
+     */
+    public Duration redeliveryDelay(String pubsubName) {
+        ComponentSpec component = pubsubs.get(pubsubName);
+        if (component == null) {
+            return DEFAULT_PROCESSING_TIMEOUT.plus(DEFAULT_REDELIVER_INTERVAL);
+        }
+        return component.durationSetting("processingTimeout", DEFAULT_PROCESSING_TIMEOUT)
+                .plus(component.durationSetting("redeliverInterval", DEFAULT_REDELIVER_INTERVAL));
     }
 
     private synchronized StoredEvent append(String pubsubName, String topic, String cloudEvent) {
@@ -135,6 +164,18 @@ public final class Broker implements AutoCloseable {
         } else {
             log.warn("event=dropped app={} topic={} id={} reason=\"{}\" note=\"no deadLetterTopic on the subscription\"",
                     appId, event.topicKey(), idOf(event), reason);
+        }
+    }
+
+    /** A 404 answer: daprd logs it and acknowledges the message; it is listed here so that tests can see it. */
+    void dropped(String appId, long seq, int attempts, String reason) {
+        StoredEvent event = events.get(seq);
+        if (event == null) {
+            return;
+        }
+        synchronized (this) {
+            deadLetters.add(new DeadLetter(appId, event.pubsubName(), event.topic(), idOf(event), reason, attempts,
+                    null, Instant.now(), event.cloudEvent()));
         }
     }
 

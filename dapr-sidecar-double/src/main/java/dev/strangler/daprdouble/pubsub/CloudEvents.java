@@ -2,6 +2,9 @@ package dev.strangler.daprdouble.pubsub;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.strangler.daprdouble.gojson.GoJson;
+import dev.strangler.daprdouble.gojson.GoJsonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -114,11 +117,14 @@ public final class CloudEvents {
         }
     }
 
+    /**
+     * components-contrib decodes JSON data with UseNumber (unmarshalPrecise) and daprd encodes the envelope with
+     * encoding/json, so numbers keep their literal form and keys come sorted; data that is not JSON becomes a string.
+     */
     private JsonNode parseOrString(byte[] data) {
         try {
-            JsonNode node = json.readTree(data);
-            return node == null ? json.getNodeFactory().textNode("") : node;
-        } catch (IOException e) {
+            return json.getNodeFactory().rawValueNode(new RawValue(GoJson.encodeToString(GoJson.decode(data, true))));
+        } catch (GoJsonException e) {
             return json.getNodeFactory().textNode(new String(data, StandardCharsets.UTF_8));
         }
     }

@@ -6,8 +6,9 @@ final class PendingDelivery {
     final long seq;
     final TopicKey topicKey;
     final long epoch;
+    /** Failed attempts in the current run of the retry policy (a broker redelivery starts a new run). */
     int attempts;
-    int unreachable;
+    long firstAttemptAtMillis;
     long dueAtMillis;
 
     PendingDelivery(long seq, TopicKey topicKey, long epoch, int attempts) {

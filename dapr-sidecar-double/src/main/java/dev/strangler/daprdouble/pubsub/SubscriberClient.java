@@ -30,19 +30,16 @@ public final class SubscriberClient {
     }
 
     /**
-     * {@code GET /dapr/subscribe}. Empty when the app cannot be asked yet; a 404 means "no subscriptions",
-     * as in daprd.
+     * {@code GET /dapr/subscribe} (pkg/runtime/pubsub/subscriptions.go GetSubscriptionsHTTP). Empty when the app
+     * cannot be asked yet; any answer but 200 means "no subscriptions", as in daprd.
      */
     public Optional<List<Subscription>> subscriptions(int appPort) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/dapr/subscribe"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 404) {
+            if (response.statusCode() != 200) {
                 return Optional.of(List.of());
-            }
-            if (response.statusCode() / 100 != 2) {
-                return Optional.empty();
             }
             return Optional.of(parse(json.readTree(response.body())));
         } catch (IOException e) {
@@ -100,22 +97,20 @@ public final class SubscriberClient {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.net.ConnectException e) {
-            return new DeliveryOutcome.Unreachable("connection refused by app on port " + appPort);
         } catch (IOException e) {
-            return new DeliveryOutcome.Retry("error returned from app channel: " + e);
+            return new DeliveryOutcome.Failure("error returned from app channel while sending pub/sub event to app: " + e, -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new DeliveryOutcome.Retry("interrupted");
+            return new DeliveryOutcome.Failure("interrupted", -1);
         }
         int status = response.statusCode();
         if (status >= 200 && status <= 299) {
             return classify2xx(response.body());
         }
         if (status == 404) {
-            return new DeliveryOutcome.Drop("non-retriable error returned from app: status 404");
+            return new DeliveryOutcome.NotFound("non-retriable error returned from app: status code returned: 404");
         }
-        return new DeliveryOutcome.Retry("retriable error returned from app: status " + status);
+        return new DeliveryOutcome.Failure("retriable error returned from app: status code returned: " + status, status);
     }
 
     private DeliveryOutcome classify2xx(byte[] body) {
@@ -128,9 +123,9 @@ public final class SubscriberClient {
         String status = answer == null || !answer.isObject() ? "" : field(answer, "status");
         return switch (status) {
             case "", "SUCCESS" -> new DeliveryOutcome.Success("2xx");
-            case "RETRY" -> new DeliveryOutcome.Retry("RETRY status returned from app");
+            case "RETRY" -> new DeliveryOutcome.Failure("RETRY status returned from app", -1);
             case "DROP" -> new DeliveryOutcome.Drop("DROP status returned from app");
-            default -> new DeliveryOutcome.Retry("unknown status returned from app: " + status);
+            default -> new DeliveryOutcome.Failure("unknown status returned from app: " + status, -1);
         };
     }
 

@@ -4,11 +4,9 @@ package dev.strangler.daprdouble.state;
 public final class StateException extends RuntimeException {
 
     public enum Kind {
-        /** state.ETagMismatch: daprd answers Aborted (Internal inside a transaction). */
+        /** state.ETagMismatch (a wrong, malformed or absent-key ETag on postgres): Aborted, Internal inside a transaction. */
         ETAG_MISMATCH,
-        /** state.ETagInvalid: daprd answers InvalidArgument. */
-        ETAG_INVALID,
-        /** First-write without an ETag on an existing key: state.redis fails with a plain error, so Internal. */
+        /** First-write without an ETag on a live key: state.postgresql v2 fails with "no item was updated", so Internal. */
         WRITE_CONFLICT,
         /** The store cannot be reached (a fault injected through the test hooks). */
         UNAVAILABLE

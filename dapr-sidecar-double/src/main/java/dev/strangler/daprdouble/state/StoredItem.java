@@ -1,9 +1,5 @@
 package dev.strangler.daprdouble.state;
 
-/** A value as the store holds it. The version is the ETag, as state.redis does it: "1" on create, +1 per write. */
-public record StoredItem(byte[] data, long version) {
-
-    public String etag() {
-        return Long.toString(version);
-    }
+/** A value as the store holds it, with its ETag: a random UUID per write, as state.postgresql v2 makes them. */
+public record StoredItem(byte[] data, String etag) {
 }

@@ -2,6 +2,7 @@ package dev.strangler.daprdouble.pubsub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strangler.daprdouble.DaprSidecarDouble;
+import dev.strangler.daprdouble.config.DeliverySettings;
 import dev.strangler.daprdouble.support.FakeApp;
 import dev.strangler.daprdouble.support.Sidecars;
 import io.dapr.client.DaprClient;
@@ -26,7 +27,12 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Delivery to a real subscriber app on loopback, with daprd's answer semantics. */
+/**
+ * Delivery to a real subscriber app on loopback, with daprd's semantics: the answer classification of
+ * pkg/runtime/subscription/postman/http/http.go, the retry and dead-letter handling of
+ * pkg/runtime/subscription/subscription.go under the Resiliency policy of pkg/resiliency, and subscriptions read
+ * once (pkg/runtime/processor/subscriber/subscriber.go).
+ */
 class DeliveryTest {
 
     private static final String ORDERS_SUBSCRIPTION = """
@@ -165,19 +171,21 @@ class DeliveryTest {
         });
     }
 
+    /** postman/http/http.go: a 404 is "non-retriable" and acknowledged; only DROP goes to the dead-letter topic. */
     @Test
-    void notFoundIsDroppedWithoutRetry() {
-        FakeApp app = track(FakeApp.started()
-                .subscriptions("[{\"pubsubname\":\"pubsub\",\"topic\":\"orders\",\"route\":\"/events/orders\"}]")
-                .responder((route, event, attempt) -> new FakeApp.Answer(404, "")));
+    void notFoundIsAcknowledgedAndDroppedNotDeadLettered() {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION)
+                .responder((route, event, attempt) -> route.equals("/events/orders") ? new FakeApp.Answer(404, "") : FakeApp.Answer.ok()));
         DaprSidecarDouble dapr = doubleFor(app);
 
         publish(dapr, Map.of("orderId", 1));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> dapr.deadLetters().size() == 1);
-        assertThat(app.received("/events/orders")).hasSize(1);
-        assertThat(dapr.deadLetters().get(0).forwardedTo()).as("no deadLetterTopic: dropped").isNull();
+        assertThat(app.received("/events/orders")).as("never retried").hasSize(1);
+        assertThat(dapr.deadLetters().get(0).forwardedTo()).as("acknowledged, not dead-lettered").isNull();
+        assertThat(dapr.deadLetters().get(0).reason()).contains("404");
         assertThat(dapr.pendingDeliveries()).isZero();
+        assertThat(app.received("/events/orders-dead")).isEmpty();
     }
 
     @Test
@@ -190,15 +198,62 @@ class DeliveryTest {
         publish(dapr, Map.of("orderId", 7));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders-dead").size() == 1);
-        assertThat(app.received("/events/orders")).as("max attempts = 3").hasSize(3);
+        assertThat(app.received("/events/orders")).as("the first try and the policy's 2 retries").hasSize(3);
         JsonNode original = app.received("/events/orders").get(0).cloudEvent();
         JsonNode deadLettered = app.received("/events/orders-dead").get(0).cloudEvent();
         assertThat(deadLettered.path("id")).isEqualTo(original.path("id"));
         assertThat(deadLettered.path("data").path("orderId").asInt()).isEqualTo(7);
         assertThat(dapr.deadLetters()).singleElement().satisfies(d -> {
             assertThat(d.attempts()).isEqualTo(3);
-            assertThat(d.reason()).contains("gave up after 3 attempts");
+            assertThat(d.reason()).contains("failed after 3 attempt(s)");
         });
+    }
+
+    /** pkg/resiliency ComponentInboundPolicy: with no Resiliency resource there are no retries at all. */
+    @Test
+    void withoutAResiliencyPolicyTheFirstFailureGoesToTheDeadLetterTopic() {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION)
+                .responder((route, event, attempt) -> route.equals("/events/orders") && attempt == 1
+                        ? new FakeApp.Answer(500, "restarting") : FakeApp.Answer.ok()));
+        DaprSidecarDouble dapr = track(DaprSidecarDouble.builder().resourcesPath(Sidecars.resources("no-resiliency", null))
+                .app("legacy-monolith", app.port()).app("orders-service", 1).start());
+
+        publish(dapr, Map.of("orderId", 3));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.received("/events/orders-dead").size() == 1);
+        assertThat(app.received("/events/orders")).as("one try, although the second would have worked").hasSize(1);
+        assertThat(dapr.deadLetters()).singleElement().satisfies(d -> assertThat(d.attempts()).isEqualTo(1));
+    }
+
+    /** Without app health checks daprd keeps delivering to an app that is down, and each refused try counts. */
+    @Test
+    void anAppThatRefusesConnectionsSpendsItsRetries() {
+        FakeApp app = track(FakeApp.started().subscriptions(ORDERS_SUBSCRIPTION));
+        DaprSidecarDouble dapr = doubleFor(app);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !dapr.subscriptions("legacy-monolith").isEmpty());
+        app.stop();
+
+        publish(dapr, Map.of("orderId", 4));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> dapr.deadLetters().size() == 1);
+        assertThat(dapr.deadLetters().get(0).attempts()).isEqualTo(3);
+        assertThat(dapr.deadLetters().get(0).reason()).contains("app channel");
+    }
+
+    /** daprd reads GET /dapr/subscribe once, when the app first answers; later changes are not picked up. */
+    @Test
+    void subscriptionsAreReadOnceWhenTheAppFirstAnswers() throws Exception {
+        FakeApp app = track(FakeApp.onFreePort().subscriptions(ORDERS_SUBSCRIPTION));
+        DaprSidecarDouble dapr = doubleFor(app);
+        Thread.sleep(700);
+        app.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !dapr.subscriptions("legacy-monolith").isEmpty());
+
+        app.subscriptions("[{\"pubsubName\":\"pubsub\",\"topic\":\"other\",\"route\":\"/events/other\"}]");
+        Thread.sleep(1500);
+
+        assertThat(app.subscribeRequests()).isEqualTo(1);
+        assertThat(dapr.subscriptions("legacy-monolith")).extracting(Subscription::topic).containsExactlyInAnyOrder("orders", "orders-dead");
     }
 
     @Test
@@ -245,8 +300,9 @@ class DeliveryTest {
     @Test
     void injectedFailuresAreRetriedSoEveryEventArrives() {
         FakeApp app = track(FakeApp.onFreePort().subscriptions(ORDERS_SUBSCRIPTION));
-        DaprSidecarDouble dapr = track(Sidecars.builder()
-                .delivery(new dev.strangler.daprdouble.config.DeliverySettings(50, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(200), 4))
+        DaprSidecarDouble dapr = track(DaprSidecarDouble.builder()
+                .resourcesPath(Sidecars.resources("many-retries", Sidecars.resiliency("constant", "5ms", 50)))
+                .delivery(new DeliverySettings(4))
                 .app("legacy-monolith", app.port()).app("orders-service", 1).start());
         dapr.failDeliveries("legacy-monolith", new DeliveryFault(0.5, DeliveryFault.Mode.LOSE_ACK));
         IntStream.range(0, 20).forEach(i -> publish(dapr, Map.of("n", i)));

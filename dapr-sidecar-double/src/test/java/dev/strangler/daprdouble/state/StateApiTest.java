@@ -11,13 +11,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** State management through the real Dapr Java SDK, against the double's gRPC API. */
+/**
+ * State management through the real Dapr Java SDK, against the double's gRPC API, with the rules of
+ * components-contrib state/postgresql/v2/postgresql.go (doSet, doDelete, Multi) and the error mapping of daprd's
+ * pkg/api/grpc/grpc.go.
+ */
 class StateApiTest {
 
     private static final String STORE = "statestore";
@@ -39,16 +45,16 @@ class StateApiTest {
     }
 
     @Test
-    void saveGetAndDeleteFollowEtags() {
+    void everyWriteGivesTheKeyANewUuidEtagThatGuardsTheNext() {
         client.saveState(STORE, "order-1", Map.of("status", "NEW")).block();
         State<Map> first = client.getState(STORE, "order-1", Map.class).block();
         assertThat(first.getValue()).containsEntry("status", "NEW");
-        assertThat(first.getEtag()).isEqualTo("1");
+        assertThat(UUID.fromString(first.getEtag())).isNotNull();
 
         client.saveState(STORE, "order-1", first.getEtag(), Map.of("status", "PAID"), null).block();
         State<Map> second = client.getState(STORE, "order-1", Map.class).block();
         assertThat(second.getValue()).containsEntry("status", "PAID");
-        assertThat(second.getEtag()).isEqualTo("2");
+        assertThat(second.getEtag()).isNotEqualTo(first.getEtag());
 
         client.deleteState(STORE, "order-1", second.getEtag(), null).block();
         State<Map> gone = client.getState(STORE, "order-1", Map.class).block();
@@ -59,9 +65,10 @@ class StateApiTest {
     @Test
     void staleEtagIsAbortedWithDaprdsMessage() {
         client.saveState(STORE, "counter", 1).block();
-        client.saveState(STORE, "counter", "1", 2, null).block();
+        String stale = client.getState(STORE, "counter", Integer.class).block().getEtag();
+        client.saveState(STORE, "counter", stale, 2, null).block();
 
-        assertThatThrownBy(() -> client.saveState(STORE, "counter", "1", 3, null).block())
+        assertThatThrownBy(() -> client.saveState(STORE, "counter", stale, 3, null).block())
                 .isInstanceOf(DaprException.class)
                 .hasMessageContaining("ABORTED")
                 .hasMessageContaining("failed saving state in state store statestore: possible etag mismatch")
@@ -72,24 +79,63 @@ class StateApiTest {
     @Test
     void staleEtagOnDeleteIsAborted() {
         client.saveState(STORE, "k", "v").block();
+        String stale = client.getState(STORE, "k", String.class).block().getEtag();
         client.saveState(STORE, "k", "v2").block();
 
-        assertThatThrownBy(() -> client.deleteState(STORE, "k", "1", null).block())
+        assertThatThrownBy(() -> client.deleteState(STORE, "k", stale, null).block())
                 .isInstanceOf(DaprException.class)
                 .satisfies(e -> assertThat(((DaprException) e).getErrorCode()).isEqualTo("ABORTED"))
                 .hasMessageContaining("failed deleting state with key k: possible etag mismatch");
         assertThat(client.getState(STORE, "k", String.class).block().getValue()).isEqualTo("v2");
     }
 
+    /** postgres v2 updates only a live row when an ETag is given: it never creates one. */
     @Test
-    void firstWriteWithoutEtagWinsOnceAndThenConflicts() {
+    void aWriteWithAnEtagToAnAbsentKeyIsAnEtagMismatch() {
+        assertThatThrownBy(() -> client.saveState(STORE, "absent", UUID.randomUUID().toString(), "v", null).block())
+                .isInstanceOf(DaprException.class)
+                .satisfies(e -> assertThat(((DaprException) e).getErrorCode()).isEqualTo("ABORTED"));
+        assertThat(client.getState(STORE, "absent", String.class).block().getValue()).isNull();
+    }
+
+    @Test
+    void firstWriteWithoutEtagWinsOnceAndThenFailsAsNoItemWasUpdated() {
         client.saveState(STORE, "id-counter", null, 1_000_000_000L, FIRST_WRITE).block();
 
         assertThatThrownBy(() -> client.saveState(STORE, "id-counter", null, 1_000_000_001L, FIRST_WRITE).block())
                 .isInstanceOf(DaprException.class)
                 .satisfies(e -> assertThat(((DaprException) e).getErrorCode()).isEqualTo("INTERNAL"))
-                .hasMessageContaining("failed to set key orders-service||id-counter");
+                .hasMessageContaining("failed saving state in state store statestore: no item was updated");
         assertThat(client.getState(STORE, "id-counter", Long.class).block().getValue()).isEqualTo(1_000_000_000L);
+    }
+
+    /** Unlike state.redis, postgres v2 refuses a first-write over a key that a plain last-write created. */
+    @Test
+    void firstWriteRefusesAKeyWrittenByAPlainSaveOrATransaction() {
+        client.saveState(STORE, "plain", "v").block();
+        client.executeStateTransaction(STORE, List.of(new TransactionalStateOperation<>(
+                TransactionalStateOperation.OperationType.UPSERT, new State<>("in-tx", "v", "")))).block();
+
+        for (String key : List.of("plain", "in-tx")) {
+            assertThatThrownBy(() -> client.saveState(STORE, key, null, "w", FIRST_WRITE).block())
+                    .as(key).isInstanceOf(DaprException.class).hasMessageContaining("no item was updated");
+        }
+    }
+
+    /** doSet honours first-write inside Multi too, so a transactional create of a taken key fails. */
+    @Test
+    void firstWriteInsideATransactionRefusesATakenKeyAndRollsBack() {
+        client.saveState(STORE, "order-9", "kept").block();
+
+        assertThatThrownBy(() -> client.executeStateTransaction(STORE, List.of(
+                new TransactionalStateOperation<>(TransactionalStateOperation.OperationType.UPSERT, new State<>("other", "x", "")),
+                new TransactionalStateOperation<>(TransactionalStateOperation.OperationType.UPSERT,
+                        new State<>("order-9", "overwritten", null, Map.of(), FIRST_WRITE)))).block())
+                .isInstanceOf(DaprException.class)
+                .satisfies(e -> assertThat(((DaprException) e).getErrorCode()).isEqualTo("INTERNAL"))
+                .hasMessageContaining("error while executing state transaction: no item was updated");
+        assertThat(client.getState(STORE, "order-9", String.class).block().getValue()).isEqualTo("kept");
+        assertThat(client.getState(STORE, "other", String.class).block().getValue()).as("rolled back").isNull();
     }
 
     @Test
@@ -101,17 +147,35 @@ class StateApiTest {
 
         State<Integer> next = client.getState(STORE, "id-counter", Integer.class).block();
         assertThat(next.getValue()).isEqualTo(6);
-        assertThat(next.getEtag()).isEqualTo("2");
+        assertThat(next.getEtag()).isNotEqualTo(current.getEtag());
     }
 
+    /** postgres v2 reports an ETag that is not a UUID as a mismatch (ABORTED), not as an invalid ETag. */
     @Test
-    void nonNumericEtagIsInvalidArgument() {
+    void anEtagThatIsNotAUuidIsAMismatch() {
         client.saveState(STORE, "k", "v").block();
 
-        assertThatThrownBy(() -> client.saveState(STORE, "k", "not-a-number", "w", null).block())
+        assertThatThrownBy(() -> client.saveState(STORE, "k", "1", "w", null).block())
                 .isInstanceOf(DaprException.class)
-                .satisfies(e -> assertThat(((DaprException) e).getErrorCode()).isEqualTo("INVALID_ARGUMENT"))
-                .hasMessageContaining("invalid etag value");
+                .satisfies(e -> assertThat(((DaprException) e).getErrorCode()).isEqualTo("ABORTED"))
+                .hasMessageContaining("possible etag mismatch. error from state store: invalid UUID length: 1");
+    }
+
+    /**
+     * daprd json.Unmarshals a SaveState value whose metadata says contentType application/json, and postgres v2 stores
+     * json.Marshal of it. The SDK's saveState(store, key, value) adds that metadata itself (AbstractDaprClient), so only
+     * a State with explicit empty metadata is stored as sent.
+     */
+    @Test
+    void saveStateWithTheSdksJsonContentTypeStoresTheValueReencoded() {
+        byte[] value = "{\"total\":14.00, \"b\":1, \"a\":\"<x>\"}".getBytes(StandardCharsets.UTF_8);
+        client.saveState(STORE, "priced", value).block();
+        client.saveBulkState(STORE, List.of(new State<>("as-sent", value, null, Map.of(), null))).block();
+
+        assertThat(new String(client.getState(STORE, "priced", byte[].class).block().getValue(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":\"\\u003cx\\u003e\",\"b\":1,\"total\":14}");
+        assertThat(new String(client.getState(STORE, "as-sent", byte[].class).block().getValue(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"total\":14.00, \"b\":1, \"a\":\"<x>\"}");
     }
 
     @Test
@@ -125,10 +189,12 @@ class StateApiTest {
     @Test
     void transactionIsAllOrNothingOnEtagMismatch() {
         client.saveState(STORE, "a", "a1").block();
+        String etag = client.getState(STORE, "a", String.class).block().getEtag();
 
         List<TransactionalStateOperation<?>> ops = List.of(
                 new TransactionalStateOperation<>(TransactionalStateOperation.OperationType.UPSERT, new State<>("b", "b1", "")),
-                new TransactionalStateOperation<>(TransactionalStateOperation.OperationType.UPSERT, new State<>("a", "a2", "9")));
+                new TransactionalStateOperation<>(TransactionalStateOperation.OperationType.UPSERT,
+                        new State<>("a", "a2", UUID.randomUUID().toString())));
         assertThatThrownBy(() -> client.executeStateTransaction(STORE, ops).block())
                 .isInstanceOf(DaprException.class)
                 .satisfies(e -> assertThat(((DaprException) e).getErrorCode()).isEqualTo("INTERNAL"))
@@ -137,7 +203,7 @@ class StateApiTest {
         assertThat(client.getState(STORE, "b", String.class).block().getValue()).isNull();
         State<String> a = client.getState(STORE, "a", String.class).block();
         assertThat(a.getValue()).isEqualTo("a1");
-        assertThat(a.getEtag()).isEqualTo("1");
+        assertThat(a.getEtag()).isEqualTo(etag);
     }
 
     @Test
@@ -162,8 +228,8 @@ class StateApiTest {
 
         assertThat(states).extracting(State::getKey).containsExactly("x", "y", "z");
         assertThat(states).extracting(State::getValue).containsExactly("2", "3", null);
-        assertThat(states.get(0).getEtag()).isEqualTo("2");
-        assertThat(states.get(1).getEtag()).isEqualTo("1");
+        assertThat(states.get(0).getEtag()).isEqualTo(client.getState(STORE, "x", String.class).block().getEtag());
+        assertThat(states.get(1).getEtag()).isNotBlank();
     }
 
     @Test

@@ -48,6 +48,7 @@ public final class FakeApp implements AutoCloseable {
     private volatile Responder responder = (route, event, attempt) -> Answer.ok();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final AtomicInteger subscribeRequests = new AtomicInteger();
     private HttpServer server;
 
     private FakeApp(int port) {
@@ -77,6 +78,11 @@ public final class FakeApp implements AutoCloseable {
     public FakeApp responder(Responder responder) {
         this.responder = responder;
         return this;
+    }
+
+    /** How many times the sidecar asked {@code GET /dapr/subscribe}. */
+    public int subscribeRequests() {
+        return subscribeRequests.get();
     }
 
     public List<Received> received() {
@@ -115,6 +121,7 @@ public final class FakeApp implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         byte[] body = exchange.getRequestBody().readAllBytes();
         if (path.equals("/dapr/subscribe") && exchange.getRequestMethod().equals("GET")) {
+            subscribeRequests.incrementAndGet();
             reply(exchange, 200, "application/json", subscriptions);
         } else if (path.startsWith("/echo")) {
             Map<String, Object> echo = new LinkedHashMap<>();
