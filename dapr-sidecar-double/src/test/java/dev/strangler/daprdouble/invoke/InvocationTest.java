@@ -116,4 +116,30 @@ class InvocationTest {
                 .isInstanceOf(DaprException.class)
                 .hasMessageContaining("ERR_DIRECT_INVOKE");
     }
+
+    /** pkg/api/http/directmessaging.go: with a retry policy for the target app, an answer outside 200-399 is retried. */
+    @Test
+    void theTargetAppsRetryPolicyRetriesAFailedAnswer() throws Exception {
+        monolith.responder((route, event, attempt) -> attempt == 1 ? new FakeApp.Answer(503, "{}") : new FakeApp.Answer(200, "{\"ok\":true}"));
+
+        assertThat(invokePost(dapr, "/v1.0/invoke/legacy-monolith/method/flaky").statusCode()).isEqualTo(200);
+        assertThat(monolith.received("/flaky")).hasSize(2);
+    }
+
+    @Test
+    void withoutAPolicyTheCallerGetsTheFirstFailedAnswer() throws Exception {
+        try (DaprSidecarDouble plain = DaprSidecarDouble.builder().resourcesPath(Sidecars.resources("no-resiliency", null))
+                .app("orders-service", 1).app("legacy-monolith", monolith.port()).start()) {
+            monolith.responder((route, event, attempt) -> attempt == 1 ? new FakeApp.Answer(503, "{}") : new FakeApp.Answer(200, "{}"));
+
+            assertThat(invokePost(plain, "/v1.0/invoke/legacy-monolith/method/once").statusCode()).isEqualTo(503);
+            assertThat(monolith.received("/once")).hasSize(1);
+        }
+    }
+
+    private static HttpResponse<String> invokePost(DaprSidecarDouble sidecar, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.httpPort("orders-service") + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -67,6 +67,25 @@ class OrderSyncTest {
         assertThat(outboxRows(id)).as("applied events are never published back").isZero();
     }
 
+    /**
+     * daprd's outbox (pkg/runtime/pubsub/outbox.go) re-encodes the event with Go's encoding/json: keys sorted, money as
+     * float64 (49.80 arrives as 49.8, 14.00 as 14). The order is the same by value, and is stored and served as such.
+     */
+    @Test
+    void anEventReencodedByDaprsOutboxIsAppliedByValue() throws Exception {
+        long id = 1_000_000_501L;
+        String reencoded = event(id, "CREATED", 1).replace("\"unitPrice\":24.90", "\"unitPrice\":24.9").replace("\"total\":49.80", "\"total\":49.8");
+
+        HttpResponse<String> answer = deliver(reencoded);
+
+        assertThat(json.readTree(answer.body()).get("status").asText()).isEqualTo("SUCCESS");
+        String served = send("GET", "/api/orders/" + id, null, null, null).body();
+        assertThat(served).contains("\"total\":49.80", "\"unitPrice\":24.90");
+        HttpResponse<String> again = deliver(event(id, "CREATED", 1));
+        assertThat(json.readTree(again.body()).get("status").asText()).as("the same version, whatever its encoding").isEqualTo("SUCCESS");
+        assertThat(send("GET", "/api/orders/" + id, null, null, null).body()).isEqualTo(served);
+    }
+
     @Test
     void anUnreadableEventIsDroppedToTheDeadLetterTopicNotRetried() throws Exception {
         HttpResponse<String> answer = deliver("{\"specversion\":\"1.0\",\"id\":\"x\",\"type\":\"t\",\"source\":\"s\",\"data\":{\"nonsense\":true}}");

@@ -15,6 +15,7 @@ import dev.strangler.orders.state.DaprState;
 import dev.strangler.orders.state.OrderIdAllocator;
 import dev.strangler.orders.state.OrderIndex;
 import dev.strangler.orders.state.OrderStore;
+import dev.strangler.orders.sync.LegacyEventApplier;
 import dev.strangler.orders.state.StoredOrder;
 import dev.strangler.orders.state.Versioned;
 import org.slf4j.Logger;
@@ -25,8 +26,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Copies every monolith order into the state store: keyset pages by ascending id through Dapr service invocation,
- * each order written with {@code saveState} (no outbox event) only if absent, so it never overwrites a newer
- * version that sync already brought. Progress is saved in {@code indexstore} after every page; a run that stopped
+ * each order copied as a sync event is ({@link LegacyEventApplier#copy}: {@code saveState}, no outbox event, read
+ * first, inserted if absent, replacing only an older version), so it never reverts a newer version this service
+ * already holds, such as a cancel the monolith has not received yet. Progress is saved in {@code indexstore} after every page; a run that stopped
  * resumes where it was. Every order it sees, and then every order of this service's own id range, is (re)indexed,
  * so a run also rebuilds the listing index. One run at a time per instance, in the background.
  */
@@ -39,6 +41,7 @@ class Backfill implements DisposableBean {
 
     private final LegacyClient legacy;
     private final OrderStore store;
+    private final LegacyEventApplier copies;
     private final OrderIndex index;
     private final OrderIdAllocator ids;
     private final DaprState state;
@@ -51,10 +54,11 @@ class Backfill implements DisposableBean {
     });
     private volatile boolean running;
 
-    Backfill(LegacyClient legacy, OrderStore store, OrderIndex index, OrderIdAllocator ids, DaprState state, Clock clock,
-             OrdersProperties properties) {
+    Backfill(LegacyClient legacy, OrderStore store, LegacyEventApplier copies, OrderIndex index, OrderIdAllocator ids,
+             DaprState state, Clock clock, OrdersProperties properties) {
         this.legacy = legacy;
         this.store = store;
+        this.copies = copies;
         this.index = index;
         this.ids = ids;
         this.state = state;
@@ -93,7 +97,7 @@ class Backfill implements DisposableBean {
                 LegacyPage page = legacy.page(progress.afterId(), properties.syncPageSize());
                 long copied = 0;
                 for (Order order : page.orders()) {
-                    if (store.insertIfAbsent(order, OrderSource.LEGACY_MONOLITH)) {
+                    if (copies.copy(order, OrderSource.LEGACY_MONOLITH) != LegacyEventApplier.Outcome.STALE) {
                         copied++;
                     }
                 }

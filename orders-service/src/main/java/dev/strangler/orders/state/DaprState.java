@@ -25,16 +25,25 @@ import org.springframework.stereotype.Component;
  * Typed access to Dapr state stores. Values are JSON written with the app's own ObjectMapper (so instants and money
  * keep the contract's format) and handed to the SDK as bytes, which it passes through unchanged.
  *
+ * <p>No stored write carries metadata: with {@code contentType: application/json} daprd's SaveState decodes the
+ * value and state.postgresql v2 stores it re-encoded (numbers as float64, so 14.00 becomes 14), and the SDK's
+ * {@code saveState(store, key, etag, value, options)} adds exactly that metadata, so writes go through
+ * {@code saveBulkState} with a State whose metadata is empty. Only an outbox projection, which is never stored, says
+ * it is JSON, so that its event carries JSON.
+ *
  * <p>Failures are translated once, here: a lost race becomes {@link StateConflictException}; an unreachable sidecar
- * or a failing store becomes {@link UnavailableException} (503 with Retry-After). Note that state.redis reports a
- * first-write on a taken key as INTERNAL "failed to set key", not as an ETag error, and that daprd wraps every
- * failure inside a transaction as INTERNAL; both are recognised by their messages.
+ * or a failing store becomes {@link UnavailableException} (503 with Retry-After). state.postgresql v2 reports a
+ * first-write on a taken key as INTERNAL "no item was updated", not as an ETag error, and daprd wraps every failure
+ * inside a transaction as INTERNAL; both are recognised by their messages.
  */
 @Component
 public class DaprState {
 
     private static final StateOptions FIRST_WRITE =
             new StateOptions(StateOptions.Consistency.STRONG, StateOptions.Concurrency.FIRST_WRITE);
+    /** Stored as sent: see the class comment. */
+    private static final Map<String, String> NO_METADATA = Map.of();
+    private static final Map<String, String> PROJECTION = Map.of("contentType", "application/json", "outbox.projection", "true");
 
     private final DaprClient dapr;
     private final ObjectMapper json;
@@ -85,7 +94,7 @@ public class DaprState {
     /** Writes the key only if it does not exist; false when it does. No outbox event: not a transaction. */
     public boolean insertIfAbsent(String store, String key, Object value) {
         try {
-            call(() -> dapr.saveState(store, key, null, write(value), FIRST_WRITE).block(timeout));
+            save(store, key, null, value);
             return true;
         } catch (StateConflictException taken) {
             return false;
@@ -94,7 +103,12 @@ public class DaprState {
 
     /** Overwrites the key if its ETag is still {@code etag}; throws {@link StateConflictException} otherwise. */
     public void replace(String store, String key, Object value, String etag) {
-        call(() -> dapr.saveState(store, key, etag, write(value), FIRST_WRITE).block(timeout));
+        save(store, key, etag, value);
+    }
+
+    private void save(String store, String key, String etag, Object value) {
+        State<byte[]> state = new State<>(key, write(value), etag, NO_METADATA, FIRST_WRITE);
+        call(() -> dapr.saveBulkState(store, List.of(state)).block(timeout));
     }
 
     /** Runs the operations atomically; an ETag or first-write conflict throws {@link StateConflictException}. */
@@ -103,16 +117,19 @@ public class DaprState {
                 .block(timeout));
     }
 
-    /** An upsert inside a transaction, guarded: with {@code etag} null it succeeds only if the key is absent. */
-    public TransactionalStateOperation<byte[]> guardedUpsert(String key, Object value, String etag, Map<String, String> metadata) {
+    /**
+     * An upsert inside a transaction, guarded: with {@code etag} null it succeeds only if the key is absent
+     * (state.postgresql v2 applies first-write inside transactions too), else only if the ETag still holds.
+     */
+    public TransactionalStateOperation<byte[]> guardedUpsert(String key, Object value, String etag) {
         return new TransactionalStateOperation<>(TransactionalStateOperation.OperationType.UPSERT,
-                new State<>(key, write(value), etag, metadata, FIRST_WRITE));
+                new State<>(key, write(value), etag, NO_METADATA, FIRST_WRITE));
     }
 
-    /** An unguarded upsert inside a transaction, such as an outbox projection (which is published, not stored). */
-    public TransactionalStateOperation<byte[]> upsert(String key, Object value, Map<String, String> metadata) {
+    /** The outbox projection of {@code key}: daprd publishes it as the event of that key's upsert and never stores it. */
+    public TransactionalStateOperation<byte[]> projection(String key, Object event) {
         return new TransactionalStateOperation<>(TransactionalStateOperation.OperationType.UPSERT,
-                new State<>(key, write(value), null, metadata, null));
+                new State<>(key, write(event), null, PROJECTION, null));
     }
 
     public byte[] write(Object value) {
@@ -146,7 +163,7 @@ public class DaprState {
     private RuntimeException translate(DaprException e) {
         String code = e.getErrorCode() == null ? "" : e.getErrorCode();
         String message = e.getMessage() == null ? "" : e.getMessage();
-        if (code.equals("ABORTED") || message.contains("possible etag mismatch") || message.contains("failed to set key")) {
+        if (code.equals("ABORTED") || message.contains("possible etag mismatch") || message.contains("no item was updated")) {
             return new StateConflictException(message, e);
         }
         if (code.equals("INVALID_ARGUMENT")) {

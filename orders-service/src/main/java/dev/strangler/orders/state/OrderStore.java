@@ -2,7 +2,6 @@ package dev.strangler.orders.state;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.strangler.orders.config.OrdersProperties;
@@ -20,9 +19,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class OrderStore {
-
-    private static final Map<String, String> JSON = Map.of("contentType", "application/json");
-    private static final Map<String, String> PROJECTION = Map.of("contentType", "application/json", "outbox.projection", "true");
 
     private final DaprState state;
     private final String store;
@@ -71,7 +67,7 @@ public class OrderStore {
         String key = key(order.id());
         OrderEvent event = OrderEvent.of(order, OrderSource.ORDERS_SERVICE, clock.instant());
         state.transact(store, List.of(
-                state.guardedUpsert(key, new StoredOrder(order, OrderSource.ORDERS_SERVICE), etag, JSON),
-                state.upsert(key, event, PROJECTION)));
+                state.guardedUpsert(key, new StoredOrder(order, OrderSource.ORDERS_SERVICE), etag),
+                state.projection(key, event)));
     }
 }

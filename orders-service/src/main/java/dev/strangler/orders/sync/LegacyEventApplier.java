@@ -16,9 +16,10 @@ import dev.strangler.orders.state.Versioned;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies the monolith's order events with plain {@code saveState} (never the outbox transaction), so an applied
- * event is never published back: an unknown order is inserted, a newer version replaces the stored one (guarded by
- * its ETag), a stale or duplicate event changes nothing.
+ * Copies orders that originated in the monolith (its sync events, and the backfill's pages) with plain
+ * {@code saveState} (never the outbox transaction), so a copy is never published back. It reads first: an unknown
+ * order is inserted under first-write, a newer version replaces the stored one guarded by the ETag it read, and an
+ * equal or older one changes nothing, so a copy never reverts a change this service already holds.
  */
 @Component
 public class LegacyEventApplier {
@@ -38,12 +39,15 @@ public class LegacyEventApplier {
     }
 
     public Outcome apply(OrderEvent event) {
-        Order order = event.order();
+        return copy(event.order(), event.source());
+    }
+
+    public Outcome copy(Order order, String source) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<Versioned<StoredOrder>> current = store.find(order.id());
             try {
                 if (current.isEmpty()) {
-                    if (store.insertIfAbsent(order, event.source())) {
+                    if (store.insertIfAbsent(order, source)) {
                         index.add(order);
                         return Outcome.INSERTED;
                     }
@@ -52,7 +56,7 @@ public class LegacyEventApplier {
                 if (order.version() <= current.get().value().order().version()) {
                     return Outcome.STALE;
                 }
-                store.replace(order, event.source(), current.get().etag());
+                store.replace(order, source, current.get().etag());
                 return Outcome.UPDATED;
             } catch (StateConflictException changedMeanwhile) {
                 // Another delivery or a local cancel won the race: compare versions again.

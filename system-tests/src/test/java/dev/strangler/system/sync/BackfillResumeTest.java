@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strangler.daprdouble.config.DeliverySettings;
 import dev.strangler.system.contract.ApiResponse;
 import dev.strangler.system.contract.OrdersApi;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class BackfillResumeTest {
 
     @Test
     void backfillStoppedMidRunResumesAfterItsLastSavedPageAndFromStartDuplicatesNothing() throws Exception {
-        try (DaprStack stack = DaprStack.start("backfill-resume", DeliverySettings.defaults(), UnaryOperator.identity(),
+        try (DaprStack stack = DaprStack.start("backfill-resume", DaprResources.repository(), UnaryOperator.identity(),
                 spec -> spec.withArgs("--orders.sync-page-size=" + PAGE_SIZE));
              MonolithGate gate = MonolithGate.forwardingTo(stack.legacy().uri(""))) {
             stack.dapr().appPort(DaprStack.LEGACY_APP_ID, gate.port());

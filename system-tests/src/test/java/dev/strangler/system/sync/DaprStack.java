@@ -1,13 +1,12 @@
 package dev.strangler.system.sync;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 import dev.strangler.daprdouble.DaprSidecarDouble;
-import dev.strangler.daprdouble.config.DeliverySettings;
 import dev.strangler.system.support.AppProcess;
 import dev.strangler.system.support.AppSpec;
-import dev.strangler.system.support.Repo;
 
 /**
  * The Dapr side of the migration as real processes: the sidecar double (in this JVM, reading the repository's
@@ -33,18 +32,18 @@ public final class DaprStack implements AutoCloseable {
 
     /** Starts everything; {@code name} prefixes log files and working directories. */
     public static DaprStack start(String name) {
-        return start(name, DeliverySettings.defaults(), UnaryOperator.identity());
+        return start(name, DaprResources.repository(), UnaryOperator.identity());
     }
 
-    public static DaprStack start(String name, DeliverySettings delivery, UnaryOperator<AppSpec> legacyCustomizer) {
-        return start(name, delivery, legacyCustomizer, UnaryOperator.identity());
+    public static DaprStack start(String name, Path resources, UnaryOperator<AppSpec> legacyCustomizer) {
+        return start(name, resources, legacyCustomizer, UnaryOperator.identity());
     }
 
-    public static DaprStack start(String name, DeliverySettings delivery, UnaryOperator<AppSpec> legacyCustomizer,
+    /** {@code resources}: the Dapr resources directory, usually {@link DaprResources#repository()}. */
+    public static DaprStack start(String name, Path resources, UnaryOperator<AppSpec> legacyCustomizer,
                                   UnaryOperator<AppSpec> ordersCustomizer) {
         DaprSidecarDouble dapr = DaprSidecarDouble.builder()
-                .resourcesPath(Repo.root().resolve("dapr").resolve("components"))
-                .delivery(delivery)
+                .resourcesPath(resources)
                 .app(LEGACY_APP_ID)
                 .app(ORDERS_APP_ID)
                 .start();

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strangler.daprdouble.config.DeliverySettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +32,7 @@ class MigrationEndToEndTest {
 
     @BeforeAll
     void start() {
-        env = MigrationEnvironment.start("e2e", DeliverySettings.defaults());
+        env = MigrationEnvironment.start("e2e");
         gateway = env.gatewayClient();
     }
 

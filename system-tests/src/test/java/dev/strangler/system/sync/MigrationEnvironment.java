@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-import dev.strangler.daprdouble.config.DeliverySettings;
 import dev.strangler.system.contract.OrdersApi;
 import dev.strangler.system.support.AppProcess;
 import dev.strangler.system.support.AppSpec;
@@ -36,8 +35,8 @@ final class MigrationEnvironment implements AutoCloseable {
         this.routes = routes;
     }
 
-    static MigrationEnvironment start(String name, DeliverySettings delivery) {
-        DaprStack stack = DaprStack.start(name, delivery, UnaryOperator.identity());
+    static MigrationEnvironment start(String name) {
+        DaprStack stack = DaprStack.start(name, DaprResources.repository(), UnaryOperator.identity());
         try {
             Path routes = Files.createDirectories(Repo.target("app-work", name + "-routes")).resolve("routes.yaml");
             Files.writeString(routes, routesYaml("stage: legacy"), StandardCharsets.UTF_8);

@@ -6,7 +6,6 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strangler.daprdouble.config.DeliverySettings;
 import dev.strangler.system.contract.ApiResponse;
 import dev.strangler.system.contract.OrdersApi;
 import io.dapr.client.DaprClient;
@@ -32,9 +31,6 @@ import static org.awaitility.Awaitility.await;
 class TwoWaySyncTest {
 
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    /** Few attempts, so that an event a subscriber keeps refusing reaches its dead-letter topic quickly. */
-    private static final DeliverySettings DELIVERY =
-            new DeliverySettings(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1), 1);
 
     private final ObjectMapper json = new ObjectMapper();
     private DaprStack stack;
@@ -43,7 +39,8 @@ class TwoWaySyncTest {
 
     @BeforeAll
     void startStack() {
-        stack = DaprStack.start("sync", DELIVERY, spec -> spec);
+        // Few retries, so that an event a subscriber keeps refusing reaches its dead-letter topic quickly.
+        stack = DaprStack.start("sync", DaprResources.withQuickRetries("sync", 2), spec -> spec);
         legacy = new OrdersApi(stack.legacy().uri(""));
         orders = new OrdersApi(stack.orders().uri(""));
     }
