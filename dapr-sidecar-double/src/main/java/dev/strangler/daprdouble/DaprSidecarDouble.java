@@ -52,7 +52,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A Dapr sidecar test double: one process (or one object in a test) serving several app-ids, each on its own
- * gRPC and HTTP port pair, over shared in-memory state stores and one broker, the way real sidecars share Redis.
+ * gRPC and HTTP port pair, over shared in-memory state stores and one broker, the way real sidecars share Postgres and Redis.
  * It speaks the protocol the Dapr Java SDK uses; it is not daprd and not a product.
  *
  * <pre>

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The state store components shared by every app-id, the way sidecars share one Redis. */
+/** The state store components shared by every app-id, the way sidecars share one database. */
 public final class StateStores {
 
     /** daprd's default key prefix strategy: {@code appId||key}. */
