@@ -55,6 +55,8 @@ class DockerComposeTest {
     @Test
     void appIdsAndPortsAgreeWithTheDaprRunTemplate() {
         JsonNode template = YamlDocument.read(RepositoryLayout.resolve("dapr.yaml")).get(0).tree();
+        assertThat(template.path("common").has("resourcesPath")).as("resourcesPath is deprecated in run templates").isFalse();
+        assertThat(template.at("/common/resourcesPaths/0").asText()).isEqualTo("./dapr/components");
         Map<String, JsonNode> byDir = new LinkedHashMap<>();
         template.path("apps").forEach(a -> byDir.put(a.path("appDirPath").asText().replaceAll("^\\./|/$", ""), a));
         for (JsonNode sidecar : daprSidecars().values()) {

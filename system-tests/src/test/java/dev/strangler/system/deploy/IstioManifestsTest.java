@@ -206,6 +206,7 @@ class IstioManifestsTest {
         assertThat(config.tree().at("/metadata/namespace").asText()).isEqualTo("dapr-system");
         JsonNode enabled = config.tree().at("/spec/mtls/enabled");
         assertThat(enabled.isBoolean() && !enabled.asBoolean()).as("spec.mtls.enabled: false").isTrue();
+        assertThat(DaprComponentShape.violations(config)).as("the Configuration CRD's required mtls fields").isEmpty();
     }
 
     private static Service service(String host) {
