@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -135,6 +137,27 @@ class OutboxTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> dapr.pendingDeliveries() == 0);
         assertThat(dapr.publishedEvents("orders")).isEmpty();
         assertThat(client.getState("statestore", "order-1", Map.class).block().getValue()).containsEntry("status", "NEW");
+    }
+
+    /** outbox.go without outboxDiscardWhenMissingState: the handler fails and the broker redelivers, without end. */
+    @Test
+    void withoutTheDiscardFlagAMessageWithoutMarkerIsKeptForRedelivery() throws Exception {
+        Path resources = Sidecars.resources("outbox-keeps", Sidecars.FAST_RETRIES);
+        Path statestore = resources.resolve("statestore.yaml");
+        // Renamed, the setting is unknown to daprd, so the flag is unset.
+        Files.writeString(statestore, Files.readString(statestore).replace("outboxDiscardWhenMissingState", "unsetForThisTest"));
+        try (DaprSidecarDouble keeping = DaprSidecarDouble.builder().resourcesPath(resources).app("orders-service", 1).start();
+             DaprClient keepingClient = Sidecars.client(keeping, "orders-service")) {
+            assertThatThrownBy(() -> keepingClient.executeStateTransaction("statestore", List.of(
+                    new TransactionalStateOperation<>(UPSERT, new State<>("order-2", Map.of("status", "NEW"),
+                            UUID.randomUUID().toString())))).block())
+                    .isInstanceOf(DaprException.class);
+
+            Thread.sleep(13_000);
+
+            assertThat(keeping.pendingDeliveries()).as("rejected for later processing, not dropped").isEqualTo(1);
+            assertThat(keeping.publishedEvents("orders")).isEmpty();
+        }
     }
 
     @Test
