@@ -179,7 +179,7 @@ public final class Outbox implements AutoCloseable {
             pending.decrementAndGet();
             return;
         }
-        long redeliverIn = redeliveryDelay(settings.outboxPubsub()).toMillis();
+        long redeliverIn = broker.redeliveryDelay(settings.outboxPubsub()).toMillis();
         log.warn("event=outbox-rejected store={} id={} reason=\"outbox state not found\" redeliverInMs={}",
                 store.name(), marker, redeliverIn);
         schedule(store, settings, marker, cloudEvent, taskEpoch, redeliverIn + STATE_SCAN_DELAY.toMillis());
@@ -195,7 +195,7 @@ public final class Outbox implements AutoCloseable {
             reencoded = GoJson.encode(ce);
         } catch (GoJsonException | ClassCastException e) {
             log.error("event=outbox-unreadable store={} id={} error=\"{}\"", store.name(), marker, e.getMessage());
-            schedule(store, settings, marker, cloudEvent, taskEpoch, redeliveryDelay(settings.outboxPubsub()).toMillis());
+            schedule(store, settings, marker, cloudEvent, taskEpoch, broker.redeliveryDelay(settings.outboxPubsub()).toMillis());
             return;
         }
         if (taskEpoch != epoch.get()) {
@@ -208,10 +208,5 @@ public final class Outbox implements AutoCloseable {
         } catch (StateException e) {
             log.warn("event=outbox-marker-kept store={} id={} error=\"{}\"", store.name(), marker, e.getMessage());
         }
-    }
-
-    /** pubsub.redis reclaims an unacknowledged message once it is processingTimeout old, checking every redeliverInterval. */
-    private Duration redeliveryDelay(String pubsubName) {
-        return broker.redeliveryDelay(pubsubName);
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The listing index: one entry (id, customer, creation time) per order, in the {@code indexstore} component, which
- * has no outbox, so index writes never become events. {@code state.redis} has no query API without RediSearch, so
+ * has no outbox, so index writes never become events. {@code state.postgresql} v2 has no query API, so
  * listing reads this index, sorts and pages it, then bulk-reads the page's orders. It can be rebuilt from the orders
  * ({@link #add} is idempotent).
  *
