@@ -25,6 +25,8 @@ final class LatencyDifference {
     /** The differences sorted from the most negative to the most positive. */
     record Quantiles(LatencyWindow.Quantiles faster, LatencyWindow.Quantiles slower) {
 
+        static final Quantiles NONE = new Quantiles(LatencyWindow.Quantiles.NONE, LatencyWindow.Quantiles.NONE);
+
         long total() {
             return faster.total() + slower.total();
         }

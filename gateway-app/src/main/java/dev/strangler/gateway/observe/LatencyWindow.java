@@ -1,13 +1,10 @@
 package dev.strangler.gateway.observe;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 /**
  * Latencies over the last {@link #MINUTES} minutes, for quantiles such as p50 and p99 that the migration endpoint
  * shows per backend. A ring of one-minute slots, each a fixed histogram of {@link #BUCKETS} buckets, four per doubling
  * from 1 µs to about 69 s (a quantile is read to within about 10%). Recording is a bucket index from the bit length of
- * the value and one atomic increment: no lock and no allocation. A slot from an older minute is cleared by the first
- * writer that sees it, as in {@link RecentCounter}.
+ * the value and one atomic increment in a {@link MinuteSeries}: no lock and no allocation.
  */
 final class LatencyWindow {
 
@@ -16,38 +13,21 @@ final class LatencyWindow {
     static final int FIRST_BIT = 10;
     static final int BUCKETS = 4 * (36 - FIRST_BIT) + 1;
 
-    private final AtomicLongArray counts = new AtomicLongArray(MINUTES * BUCKETS);
-    private final AtomicLongArray stamps = new AtomicLongArray(MINUTES);
-
-    LatencyWindow() {
-        for (int i = 0; i < MINUTES; i++) {
-            stamps.set(i, Long.MIN_VALUE);
-        }
-    }
+    private final MinuteSeries buckets = new MinuteSeries(MINUTES, BUCKETS);
 
     void record(long nanos, long minute) {
-        int slot = (int) Math.floorMod(minute, (long) MINUTES);
-        long stamp = stamps.get(slot);
-        if (stamp != minute && stamps.compareAndSet(slot, stamp, minute)) {
-            for (int b = 0; b < BUCKETS; b++) {
-                counts.set(slot * BUCKETS + b, 0);
-            }
-        }
-        counts.incrementAndGet(slot * BUCKETS + bucket(nanos));
+        buckets.increment(bucket(nanos), minute);
     }
 
     /** The histogram of the last {@link #MINUTES} minutes, this one included. */
     Quantiles quantiles(long minute) {
         long[] merged = new long[BUCKETS];
         long total = 0;
-        for (int slot = 0; slot < MINUTES; slot++) {
-            long age = minute - stamps.get(slot);
-            if (age >= 0 && age < MINUTES) {
-                for (int b = 0; b < BUCKETS; b++) {
-                    long n = counts.get(slot * BUCKETS + b);
-                    merged[b] += n;
-                    total += n;
-                }
+        for (long m = minute - MINUTES + 1; m <= minute; m++) {
+            for (int b = 0; b < BUCKETS; b++) {
+                long n = buckets.count(b, m);
+                merged[b] += n;
+                total += n;
             }
         }
         return new Quantiles(merged, total);
@@ -74,6 +54,8 @@ final class LatencyWindow {
 
     /** A merged histogram; quantiles are interpolated linearly within their bucket. */
     record Quantiles(long[] counts, long total) {
+
+        static final Quantiles NONE = new Quantiles(new long[0], 0);
 
         /** The q-quantile in nanoseconds, or NaN when nothing was recorded. */
         double nanos(double q) {

@@ -28,8 +28,9 @@ public final class RouteStats {
 
     private final LongSupplier clockSeconds;
     private final Map<String, BackendFigures> byBackend = new ConcurrentHashMap<>();
-    private final MinuteSeries history = new MinuteSeries(2);
-    private final LatencyDifference shadowLatency = new LatencyDifference();
+    private final MinuteSeries history = new MinuteSeries(MinuteSeries.MINUTES, 2);
+    /** Made with the first comparison: most routes are never shadowed, and a table may hold thousands. */
+    private volatile LatencyDifference shadowLatency;
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder shadowCompared = new LongAdder();
     private final LongAdder shadowMismatched = new LongAdder();
@@ -103,7 +104,17 @@ public final class RouteStats {
         shadowCompared.increment();
         long minute = clockSeconds.getAsLong() / 60;
         history.increment(COMPARED, minute);
-        shadowLatency.record(shadowMinusPrimaryNanos, minute);
+        LatencyDifference latency = shadowLatency;
+        if (latency == null) {
+            synchronized (this) {
+                latency = shadowLatency;
+                if (latency == null) {
+                    latency = new LatencyDifference();
+                    shadowLatency = latency;
+                }
+            }
+        }
+        latency.record(shadowMinusPrimaryNanos, minute);
     }
 
     public Snapshot snapshot() {
@@ -138,7 +149,8 @@ public final class RouteStats {
         History history = new History(minute, requestsPerMinute, errorsPerMinute, this.history.perMinute(COMPARED, minute),
                 this.history.perMinute(MISMATCHED, minute));
         return new Snapshot(recent, recentErrors, total, totalErrors, fallbacks.sum(), shadowCompared.sum(), shadowMismatched.sum(),
-                shadowDropped.sum(), shadowFailed.sum(), samples, latency, shadowLatency.quantiles(minute), history);
+                shadowDropped.sum(), shadowFailed.sum(), samples, latency,
+                shadowLatency == null ? LatencyDifference.Quantiles.NONE : shadowLatency.quantiles(minute), history);
     }
 
     /** Everything kept per backend of the route, found with one map lookup per request. */
@@ -152,7 +164,7 @@ public final class RouteStats {
         final LongAdder total = new LongAdder();
         final LongAdder totalErrors = new LongAdder();
         final LatencyWindow latency = new LatencyWindow();
-        final MinuteSeries history = new MinuteSeries(2);
+        final MinuteSeries history = new MinuteSeries(MinuteSeries.MINUTES, 2);
 
         BackendFigures(LongSupplier clockSeconds) {
             recent = new RecentCounter(clockSeconds);

@@ -67,7 +67,7 @@ class LatencyWindowTest {
 
     @Test
     void minuteSeriesKeepsThirtyMinutesOldestFirst() {
-        MinuteSeries series = new MinuteSeries(2);
+        MinuteSeries series = new MinuteSeries(MinuteSeries.MINUTES, 2);
         series.increment(0, 100);
         series.increment(0, 100);
         series.increment(1, 129);
