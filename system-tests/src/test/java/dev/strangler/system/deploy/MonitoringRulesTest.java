@@ -89,9 +89,9 @@ class MonitoringRulesTest {
         read.removeAll(recorded);
         assertThat(read).as("series the rules read from the gateway").isNotEmpty();
         for (String series : read) {
-            String meter = meterName(series);
-            assertThat(gatewaySource).as(series + " is read by the rules: the gateway must register the meter \"" + meter + "\"")
-                    .contains("\"" + meter + "\"");
+            Pattern registration = registration(series);
+            assertThat(registration.matcher(gatewaySource).find())
+                    .as(series + " is read by the rules, so gateway-app/src/main/java must register it: " + registration).isTrue();
         }
     }
 
@@ -116,13 +116,16 @@ class MonitoringRulesTest {
     }
 
     @Test
-    void seriesNamesAreFoundInPromqlAndMeterNamesDerivedAsMicrometerExportsThem() {
+    void seriesNamesAreFoundInPromqlAndTheirMetersByTheWayMicrometerNamesThem() {
         assertThat(series("sum by (route, le) (rate(a_bucket{x=\"y\",z=~\"$r\"}[5m])) * on (route) group_left (role) max by (route) (b:c:d)"
                 + " or label_replace(e_total, \"backend\", \"$1\", \"from\", \"(.*)\") > 0.5"))
                 .containsExactly("a_bucket", "b:c:d", "e_total");
-        assertThat(meterName("strangler_requests_seconds_bucket")).isEqualTo("strangler.requests");
-        assertThat(meterName("strangler_routes_reloads_total")).isEqualTo("strangler.routes.reloads");
-        assertThat(meterName("strangler_route_info")).isEqualTo("strangler.route.info");
+        assertThat("Timer.builder(\"strangler.requests\")").containsPattern(registration("strangler_requests_seconds_bucket"));
+        assertThat("meters.counter(\"strangler.fallbacks\", \"route\"").containsPattern(registration("strangler_fallbacks_total"));
+        assertThat("counter(\"strangler.shadow.compared\", \"...\"").containsPattern(registration("strangler_shadow_compared_total"));
+        assertThat("MultiGauge.builder(\"strangler.route.info\")").containsPattern(registration("strangler_route_info"));
+        assertThat("Timer.builder(\"strangler.requests\")").as("a timer exports no _total")
+                .doesNotContainPattern(registration("strangler_requests_total"));
     }
 
     /** Metric names in a PromQL expression: identifiers that are not functions, keywords, labels or numbers. */
@@ -141,10 +144,21 @@ class MonitoringRulesTest {
         return names;
     }
 
-    /** The Micrometer meter behind a Prometheus series: dots for underscores, without the unit and type suffixes. */
-    static String meterName(String series) {
-        String name = series.replaceFirst("_(bucket|count|sum)$", "").replaceFirst("_(seconds|total)$", "");
-        return name.replace('_', '.');
+    /**
+     * How the gateway's source registers the Micrometer meter that Prometheus exports as this series: a timer for
+     * {@code _seconds_bucket|count|sum|max}, a counter for {@code _total}, else a gauge; the meter's name has dots
+     * where the series has underscores.
+     */
+    static Pattern registration(String series) {
+        Matcher timer = Pattern.compile("(.+)_seconds_(bucket|count|sum|max)").matcher(series);
+        if (timer.matches()) {
+            return Pattern.compile("Timer\\.builder\\(\"" + Pattern.quote(timer.group(1).replace('_', '.')) + "\"");
+        }
+        if (series.endsWith("_total")) {
+            String name = series.substring(0, series.length() - "_total".length()).replace('_', '.');
+            return Pattern.compile("(Counter\\.builder|counter)\\(\"" + Pattern.quote(name) + "\"");
+        }
+        return Pattern.compile("(Multi)?Gauge\\.builder\\(\"" + Pattern.quote(series.replace('_', '.')) + "\"");
     }
 
     private static JsonNode rules() {
