@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole stack on this machine, without Docker:
-#   ./dev.sh up      build what is missing or stale, start everything, wait for health, Ctrl-C stops it all
-#   ./dev.sh down    stop what an earlier `up` left running
-#   ./dev.sh status  show each part, its pid, port and health
-#   ./dev.sh reset   stop everything and delete the local state (monolith database, Dapr state, logs)
+#   ./dev.sh up          build what is missing or stale, start everything, wait for health, Ctrl-C stops it all;
+#                        a part that dies is reported and the others keep running
+#   ./dev.sh stop NAME   stop one part (a fault drill); the others keep running
+#   ./dev.sh start NAME  start it again with the same settings and wait until it is healthy
+#   ./dev.sh status      show each part, its pid, port and health
+#   ./dev.sh logs NAME   follow one part's log
+#   ./dev.sh down        stop what an earlier `up` left running
+#   ./dev.sh reset       stop everything and delete the local state (monolith database, Dapr state, logs)
+# NAME is one of dapr-sidecar-double, legacy-monolith-stub, orders-service, gateway-app.
 # Logs and state live in .dev/ (ignored by git). The gateway serves gateway-app/config/routes.yaml:
 # edit it and the gateway reloads it live.
 set -euo pipefail
@@ -12,15 +17,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DEV="$ROOT/.dev"
 cd "$ROOT"
 
-# name|port|health URL|jar
+# name|port|health URL|jar|other ports it takes
 PARTS=(
-  "dapr-sidecar-double|3599|http://127.0.0.1:3511/v1.0/healthz|dapr-sidecar-double/target/dapr-sidecar-double.jar"
-  "legacy-monolith-stub|8081|http://127.0.0.1:8081/actuator/health/readiness|legacy-monolith-stub/target/legacy-monolith-stub.jar"
-  "orders-service|8082|http://127.0.0.1:8082/actuator/health/readiness|orders-service/target/orders-service.jar"
-  "gateway-app|8080|http://127.0.0.1:9080/actuator/health/readiness|gateway-app/target/gateway-app.jar"
+  "dapr-sidecar-double|3599|http://127.0.0.1:3511/v1.0/healthz|dapr-sidecar-double/target/dapr-sidecar-double.jar|3511 50011 3512 50012"
+  "legacy-monolith-stub|8081|http://127.0.0.1:8081/actuator/health/readiness|legacy-monolith-stub/target/legacy-monolith-stub.jar|"
+  "orders-service|8082|http://127.0.0.1:8082/actuator/health/readiness|orders-service/target/orders-service.jar|"
+  "gateway-app|8080|http://127.0.0.1:9080/actuator/health/readiness|gateway-app/target/gateway-app.jar|9080"
 )
-# Ports the sidecar double and the gateway's management side also take.
-EXTRA_PORTS=(3511 50011 3512 50012 9080)
 
 say() { printf '%s\n' "$*"; }
 field() { cut -d'|' -f"$2" <<<"$1"; }
@@ -34,6 +37,17 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid_of() { [ -f "$DEV/pids/$1" ] && cat "$DEV/pids/$1" || true; }
 
 alive() { local pid; pid=$(pid_of "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+
+names() { local part; for part in "${PARTS[@]}"; do field "$part" 1; done; }
+
+part_of() {
+  local part
+  for part in "${PARTS[@]}"; do
+    [ "$(field "$part" 1)" = "$1" ] && { printf '%s\n' "$part"; return 0; }
+  done
+  say "dev.sh: no part named '$1'; name one of: $(names | paste -sd' ' -)" >&2
+  return 2
+}
 
 stale_modules() {
   local stale=() part name jar src
@@ -57,10 +71,34 @@ build() {
   fi
 }
 
-start_part() {
+# Each part's command and settings, written once: `up` and `start NAME` both launch a part through here.
+launch() {
+  local name=$1
+  mkdir -p "$DEV/pids" "$DEV/logs" "$DEV/legacy-data"
+  rm -f "$DEV/stopped/$name"
+  case "$name" in
+    dapr-sidecar-double)
+      run_part "$name" java -jar dapr-sidecar-double/target/dapr-sidecar-double.jar \
+        --resources-path dapr/components --data-file "$DEV/dapr-state.json" --admin-port 3599 \
+        --app legacy-monolith=8081,grpc=50011,http=3511 --app orders-service=8082,grpc=50012,http=3512 ;;
+    legacy-monolith-stub)
+      LEGACY_DATA_DIR="$DEV/legacy-data" DAPR_GRPC_PORT=50011 DAPR_HTTP_PORT=3511 \
+        run_part "$name" java -jar legacy-monolith-stub/target/legacy-monolith-stub.jar ;;
+    orders-service)
+      DAPR_GRPC_PORT=50012 DAPR_HTTP_PORT=3512 \
+        run_part "$name" java -jar orders-service/target/orders-service.jar ;;
+    gateway-app)
+      STRANGLER_ROUTES_FILE="$ROOT/gateway-app/config/routes.yaml" \
+        LEGACY_URL=http://127.0.0.1:8081 ORDERS_URL=http://127.0.0.1:8082 \
+        run_part "$name" java -jar gateway-app/target/gateway-app.jar ;;
+  esac
+}
+
+# A part runs in its own session: it outlives the terminal of a `./dev.sh start`, and a Ctrl-C reaches only the
+# `up` in front, which then stops every part itself.
+run_part() {
   local name=$1; shift
-  mkdir -p "$DEV/pids" "$DEV/logs"
-  "$@" >"$DEV/logs/$name.log" 2>&1 &
+  setsid "$@" >>"$DEV/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$DEV/pids/$name"
 }
 
@@ -82,18 +120,36 @@ wait_healthy() {
   return 1
 }
 
+ports_free() {
+  local part=$1 port busy=()
+  for port in $(field "$part" 2) $(field "$part" 5); do
+    if port_busy "$port"; then busy+=("$port"); fi
+  done
+  if [ ${#busy[@]} -gt 0 ]; then
+    say "dev.sh: port(s) of $(field "$part" 1) already in use: ${busy[*]}. Stop whatever holds them (ss -ltnp | grep PORT) and try again."
+    return 1
+  fi
+}
+
+# Stops one part and marks it stopped on purpose, so that `up` does not report it as having died.
+stop_part() {
+  local name=$1 pid
+  pid=$(pid_of "$name")
+  mkdir -p "$DEV/stopped"
+  touch "$DEV/stopped/$name"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+    say "stopped $name"
+  fi
+  rm -f "$DEV/pids/$name"
+}
+
 down() {
-  local part name pid
+  local i
   for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do
-    name=$(field "${PARTS[$i]}" 1)
-    pid=$(pid_of "$name")
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-      say "stopped $name"
-    fi
-    rm -f "$DEV/pids/$name"
+    stop_part "$(field "${PARTS[$i]}" 1)"
   done
 }
 
@@ -104,51 +160,95 @@ status() {
     pid=$(pid_of "$name")
     if alive "$name"; then
       if body=$(curl -fsS "$url" 2>/dev/null); then
-        health=$(grep -o '"status":"[A-Z_]*"' <<<"$body" | head -1 || true)
+        health=$(grep -o '"status":"[A-Z_]*"' <<<"$body" | head -1 | cut -d'"' -f4 || true)
         health=${health:-UP}
       else
         health=""
       fi
       printf '%-22s pid %-7s port %-5s %s\n' "$name" "$pid" "$port" "${health:-not answering}"
+    elif [ -n "$pid" ]; then
+      printf '%-22s died (see .dev/logs/%s.log; ./dev.sh start %s)\n' "$name" "$name" "$name"
     else
       printf '%-22s stopped\n' "$name"
     fi
   done
 }
 
+start() {
+  local part name
+  part=$(part_of "$1") || exit 2
+  name=$(field "$part" 1)
+  if alive "$name"; then say "$name is already running (pid $(pid_of "$name"))"; return 0; fi
+  need setsid "apt-get install util-linux"
+  ports_free "$part" || exit 1
+  build
+  say "starting $name (log: .dev/logs/$name.log)"
+  launch "$name"
+  wait_healthy "$name" "$(field "$part" 3)" || exit 1
+}
+
+stop() {
+  local part
+  part=$(part_of "$1") || exit 2
+  stop_part "$(field "$part" 1)"
+}
+
+# Reports a part that died or was stopped, and one that came back, once each; never stops the others.
+# Ends when every part was stopped on purpose (./dev.sh down in another terminal).
+supervise() {
+  local part name running stopped
+  local -A reported=()
+  while true; do
+    running=0; stopped=0
+    for part in "${PARTS[@]}"; do
+      name=$(field "$part" 1)
+      if alive "$name"; then
+        running=$((running + 1))
+        if [ -n "${reported[$name]:-}" ]; then
+          unset "reported[$name]"
+          say "$name is running again (pid $(pid_of "$name"))"
+        fi
+        continue
+      fi
+      [ -f "$DEV/stopped/$name" ] && stopped=$((stopped + 1))
+      [ -n "${reported[$name]:-}" ] && continue
+      reported[$name]=1
+      if [ -f "$DEV/stopped/$name" ]; then
+        say "$name was stopped; the others keep running (./dev.sh start $name brings it back)"
+      else
+        say "$name died; the others keep running. Last lines of .dev/logs/$name.log:"
+        tail -n 10 "$DEV/logs/$name.log" | sed 's/^/  | /'
+        say "./dev.sh start $name starts it again."
+      fi
+    done
+    if [ "$running" -eq 0 ] && [ "$stopped" -eq ${#PARTS[@]} ]; then
+      say "every part was stopped"
+      return 0
+    fi
+    sleep 1
+  done
+}
+
 up() {
   need java "install Java 17: apt-get install openjdk-17-jdk-headless"
   need curl "apt-get install curl"
-  local part name port busy=()
+  need setsid "apt-get install util-linux"
+  local part name
   for part in "${PARTS[@]}"; do
     name=$(field "$part" 1)
     if alive "$name"; then say "$name is already running (pid $(pid_of "$name")); run ./dev.sh down first"; exit 1; fi
-    port=$(field "$part" 2); port_busy "$port" && busy+=("$port ($name)")
   done
-  for port in "${EXTRA_PORTS[@]}"; do port_busy "$port" && busy+=("$port"); done
-  if [ ${#busy[@]} -gt 0 ]; then
-    say "dev.sh: port(s) already in use: ${busy[*]}. Stop whatever holds them (ss -ltnp | grep PORT) and try again."
-    exit 1
-  fi
+  for part in "${PARTS[@]}"; do ports_free "$part" || exit 1; done
   build
-  mkdir -p "$DEV/legacy-data"
+  rm -rf "$DEV/stopped"
   trap 'say ""; say "stopping..."; down; exit 0' INT TERM
   trap 'down' EXIT
 
   say "starting (logs in .dev/logs/):"
   say "  the Dapr sidecar test double stands in for daprd here; docker compose and 'dapr run -f .' run the real one"
-  start_part dapr-sidecar-double java -jar dapr-sidecar-double/target/dapr-sidecar-double.jar \
-    --resources-path dapr/components --data-file "$DEV/dapr-state.json" --admin-port 3599 \
-    --app legacy-monolith=8081,grpc=50011,http=3511 --app orders-service=8082,grpc=50012,http=3512
+  launch dapr-sidecar-double
   wait_healthy dapr-sidecar-double "$(field "${PARTS[0]}" 3)"
-
-  LEGACY_DATA_DIR="$DEV/legacy-data" DAPR_GRPC_PORT=50011 DAPR_HTTP_PORT=3511 \
-    start_part legacy-monolith-stub java -jar legacy-monolith-stub/target/legacy-monolith-stub.jar
-  DAPR_GRPC_PORT=50012 DAPR_HTTP_PORT=3512 \
-    start_part orders-service java -jar orders-service/target/orders-service.jar
-  STRANGLER_ROUTES_FILE="$ROOT/gateway-app/config/routes.yaml" \
-    LEGACY_URL=http://127.0.0.1:8081 ORDERS_URL=http://127.0.0.1:8082 \
-    start_part gateway-app java -jar gateway-app/target/gateway-app.jar
+  for part in "${PARTS[@]:1}"; do launch "$(field "$part" 1)"; done
   for part in "${PARTS[@]:1}"; do
     wait_healthy "$(field "$part" 1)" "$(field "$part" 3)" || exit 1
   done
@@ -167,25 +267,24 @@ Everything is up:
   monolith         http://localhost:8081          (its own UI, bypassing the gateway)
   orders-service   http://localhost:8082
   routes file      gateway-app/config/routes.yaml (edit and save: the gateway reloads it)
+A fault drill, from another terminal: ./dev.sh stop orders-service, then ./dev.sh start orders-service.
 Ctrl-C stops everything.
 EOF
-  while true; do
-    for part in "${PARTS[@]}"; do
-      name=$(field "$part" 1)
-      if ! alive "$name"; then
-        say "$name stopped unexpectedly; last lines of .dev/logs/$name.log:"
-        tail -n 20 "$DEV/logs/$name.log"
-        exit 1
-      fi
-    done
-    sleep 2
-  done
+  supervise
+}
+
+usage() {
+  say "usage: ./dev.sh up | stop NAME | start NAME | status | logs NAME | down | reset"
+  say "NAME: $(names | paste -sd' ' -)"
 }
 
 case "${1:-}" in
   up) up ;;
-  down) down ;;
+  start) start "${2:-}" ;;
+  stop) stop "${2:-}" ;;
   status) status ;;
+  logs) part_of "${2:-}" >/dev/null || exit 2; exec tail -n 50 -F "$DEV/logs/$2.log" ;;
+  down) down ;;
   reset) down; rm -rf "$DEV"; say "removed .dev/ (monolith database, Dapr state, logs)" ;;
-  *) say "usage: ./dev.sh up | down | status | reset"; exit 2 ;;
+  *) usage; exit 2 ;;
 esac

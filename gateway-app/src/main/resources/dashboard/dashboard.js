@@ -300,6 +300,118 @@
     return el('tr', { class: 'samples-row' }, el('td', { colspan: 7 }, details));
   }
 
+  const SVG = 'http://www.w3.org/2000/svg';
+  const CHART = { width: 300, height: 72, pad: 6 };
+
+  function svg(tag, attributes) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, v] of Object.entries(attributes || {})) {
+      node.setAttribute(name, String(v));
+    }
+    return node;
+  }
+
+  function ms(v) {
+    return v === null || v === undefined ? '—' : rate.format(v) + ' ms';
+  }
+
+  function signedMs(v) {
+    return v === null || v === undefined ? '—' : (v > 0 ? '+' : '') + rate.format(v) + ' ms';
+  }
+
+  // p50 and p99 of each backend side by side, over the last minutes; the new one against legacy is the evidence.
+  function latencyBlock(route) {
+    const latency = route.live.latency || { byBackend: {} };
+    const rows = Object.entries(latency.byBackend || {}).filter(([, f]) => f.requests > 0);
+    const block = el('div', { class: 'latency', data: { field: 'latency' } },
+      el('h3', null, 'Latency, last ' + latency.windowMinutes + ' min'));
+    if (rows.length === 0) {
+      append(block, [el('div', { class: 'detail muted' }, 'no requests')]);
+    } else {
+      append(block, [el('table', { class: 'latency-table' },
+        el('thead', null, el('tr', null, el('th', null, 'Backend'), el('th', null, 'p50'), el('th', null, 'p99'), el('th', null, 'Requests'))),
+        el('tbody', null, rows.map(([name, f]) => el('tr', { data: { backend: name, role: f.role } },
+          el('td', null, el('span', { class: 'swatch ' + backendClass(route, name) }), name,
+            f.role === 'other' ? null : el('span', { class: 'muted' }, ' (' + f.role + ')')),
+          el('td', { class: 'num', data: { q: 'p50' } }, ms(f.p50Ms)),
+          el('td', { class: 'num', data: { q: 'p99' } }, ms(f.p99Ms)),
+          el('td', { class: 'num muted' }, integer.format(f.requests))))))]);
+    }
+    const diff = route.live.shadow.latencyDifference;
+    if (diff && diff.compared > 0) {
+      append(block, [el('div', { class: 'detail', data: { field: 'shadow-latency' } },
+        'Shadow against primary: ' + signedMs(diff.p50Ms) + ' at p50, ' + signedMs(diff.p99Ms) + ' at p99, over '
+        + plural(diff.compared, 'compared copy', 'compared copies'))]);
+    }
+    return block;
+  }
+
+  function line(points, key, cls) {
+    const n = points.length;
+    const x = (i) => CHART.pad + (i * (CHART.width - 2 * CHART.pad)) / Math.max(1, n - 1);
+    const y = (v) => CHART.pad + ((100 - Math.max(0, Math.min(100, v))) * (CHART.height - 2 * CHART.pad)) / 100;
+    const segments = [];
+    let current = [];
+    points.forEach((p, i) => {
+      const v = p[key];
+      if (v === null || v === undefined) {
+        if (current.length) {
+          segments.push(current);
+          current = [];
+        }
+      } else {
+        current.push(x(i).toFixed(1) + ',' + y(v).toFixed(1));
+      }
+    });
+    if (current.length) {
+      segments.push(current);
+    }
+    // A dot for every minute with a value, joined by a line where minutes follow one another.
+    return segments.flatMap((pts) => [
+      pts.length > 1 ? svg('polyline', { class: 'line ' + cls, points: pts.join(' ') }) : null,
+      ...pts.map((pt) => svg('circle', { class: 'dot ' + cls, cx: pt.split(',')[0], cy: pt.split(',')[1], r: 2.2 }))
+    ].filter(Boolean));
+  }
+
+  // Share of the new backend, error rate and parity per minute over the last 30 minutes, each 0 to 100%.
+  function historyBlock(route) {
+    const history = route.live.history || { points: [] };
+    const points = history.points || [];
+    const chart = svg('svg', { class: 'chart', viewBox: '0 0 ' + CHART.width + ' ' + CHART.height, role: 'img',
+      'aria-label': 'new backend share, error rate and shadow parity per minute, last ' + history.minutes + ' minutes' });
+    chart.append(svg('rect', { class: 'chart-frame', x: 0.5, y: 0.5, width: CHART.width - 1, height: CHART.height - 1 }));
+    for (const v of [50]) {
+      const yv = CHART.pad + ((100 - v) * (CHART.height - 2 * CHART.pad)) / 100;
+      chart.append(svg('line', { class: 'grid', x1: 0, x2: CHART.width, y1: yv, y2: yv }));
+    }
+    const newRole = route.backend !== route.legacyBackend;
+    for (const node of [newRole ? line(points, 'newSharePercent', 'line-share') : [], line(points, 'errorRatePercent', 'line-errors'),
+      line(points, 'parityPercent', 'line-parity')].flat()) {
+      chart.append(node);
+    }
+    const last = [...points].reverse().find((p) => p.requests > 0 || p.compared > 0);
+    return el('figure', { class: 'history', data: { field: 'history' } },
+      el('h3', null, 'Last ' + history.minutes + ' min, per minute'),
+      chart,
+      el('figcaption', { class: 'legend' },
+        newRole ? el('span', { class: 'legend-item' }, el('span', { class: 'swatch line-share' }), 'share to ' + route.backend) : null,
+        el('span', { class: 'legend-item' }, el('span', { class: 'swatch line-errors' }), 'errors'),
+        el('span', { class: 'legend-item' }, el('span', { class: 'swatch line-parity' }), 'parity'),
+        el('span', { class: 'muted' }, ' 0–100%' + (last ? ' · last: ' + [
+          newRole && last.newSharePercent !== null ? percent(share, last.newSharePercent) + ' share' : null,
+          last.errorRatePercent !== null ? percent(rate, last.errorRatePercent) + ' errors' : null,
+          last.parityPercent !== null ? percent(share, last.parityPercent) + ' parity' : null].filter(Boolean).join(', ') : ''))));
+  }
+
+  function evidenceRow(route) {
+    const points = (route.live.history && route.live.history.points) || [];
+    if (!points.some((p) => p.requests > 0 || p.compared > 0)) {
+      return null;
+    }
+    return el('tr', { class: 'evidence-row' }, el('td', { colspan: 7 },
+      el('div', { class: 'evidence', data: { route: route.id } }, latencyBlock(route), historyBlock(route))));
+  }
+
   function renderRoutes(routes) {
     const table = byId('routes');
     for (const body of Array.from(table.tBodies)) {
@@ -311,6 +423,7 @@
         data: { route: route.id } },
         el('tr', null, routeCell(route), stageCell(route), trafficCell(route), errorCell(route), fallbackCell(route),
           parityCell(route), adviceCell(route)),
+        evidenceRow(route),
         samplesRow(route));
       table.append(body);
       if (scrollPending && route.id === linked) {

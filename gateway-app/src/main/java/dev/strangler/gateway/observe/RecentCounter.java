@@ -19,8 +19,8 @@ public final class RecentCounter {
         this.clockSeconds = clockSeconds;
     }
 
-    public void increment() {
-        long now = clockSeconds.getAsLong();
+    /** @param now the current second of the clock this counter was made with, which the caller has read already */
+    public void increment(long now) {
         int i = (int) (now % SECONDS);
         long stamp = stamps.get(i);
         if (stamp != now && stamps.compareAndSet(i, stamp, now)) {

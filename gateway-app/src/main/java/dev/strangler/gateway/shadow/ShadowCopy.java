@@ -21,6 +21,10 @@ final class ShadowCopy {
     private boolean started;
     private boolean closed;
     private Disposable call;
+    /** The primary is timed from the copy's creation, as its request is forwarded, to its response's end. */
+    private final long createdNanos = System.nanoTime();
+    private volatile long primaryNanos;
+    private volatile long shadowNanos;
 
     /** @param request builds the copy from the request body (null when the request has none) */
     ShadowCopy(ShadowClient client, Function<byte[], ShadowRequest> request) {
@@ -42,7 +46,11 @@ final class ShadowCopy {
             shadow.tryEmitError(new NotCompared(NotCompared.Outcome.FAILED, "invalid-copy", e));
             return;
         }
-        call = client.send(copy).subscribe(shadow::tryEmitValue, shadow::tryEmitError);
+        long sentNanos = System.nanoTime();
+        call = client.send(copy).subscribe(answer -> {
+            shadowNanos = System.nanoTime() - sentNanos;
+            shadow.tryEmitValue(answer);
+        }, shadow::tryEmitError);
     }
 
     /** Gives up the copy before it was sent. */
@@ -56,6 +64,7 @@ final class ShadowCopy {
 
     /** The client's response ended with {@code signal}; a copy still waiting for its body is never sent. */
     void primaryEnded(SignalType signal, ResponseTee response) {
+        primaryNanos = System.nanoTime() - createdNanos;
         if (signal == SignalType.ON_COMPLETE) {
             try {
                 primary.tryEmitValue(response.captured());
@@ -74,6 +83,11 @@ final class ShadowCopy {
     /** The client's response cannot be compared, whatever happens next. */
     void primaryUnusable(NotCompared why) {
         primary.tryEmitError(why);
+    }
+
+    /** How much longer the shadow backend took to answer than the primary; read once {@link #answers} has both. */
+    long shadowMinusPrimaryNanos() {
+        return shadowNanos - primaryNanos;
     }
 
     /** Both answers, or the first reason there is nothing to compare. */

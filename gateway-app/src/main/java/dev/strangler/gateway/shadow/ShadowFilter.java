@@ -128,10 +128,10 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
                 })
                 .subscribe(result -> {
                     if (result.differences().isEmpty()) {
-                        recorder.matched(sampled.route());
+                        recorder.matched(sampled.route(), copy.shadowMinusPrimaryNanos());
                     }
                     else {
-                        recorder.mismatched(sampled, result);
+                        recorder.mismatched(sampled, result, copy.shadowMinusPrimaryNanos());
                     }
                 }, error -> recorder.notCompared(sampled,
                         error instanceof NotCompared why ? why : new NotCompared(NotCompared.Outcome.FAILED, "comparison-error", error)));

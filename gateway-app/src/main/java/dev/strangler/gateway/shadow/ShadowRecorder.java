@@ -28,13 +28,14 @@ final class ShadowRecorder {
         this.throttle = throttle;
     }
 
-    void matched(String route) {
-        stats.route(route).shadowMatched();
+    /** @param shadowMinusPrimaryNanos how much longer the shadow backend took to answer than the primary */
+    void matched(String route, long shadowMinusPrimaryNanos) {
+        stats.route(route).shadowMatched(shadowMinusPrimaryNanos);
         compared(route);
     }
 
-    void mismatched(SampledRequest request, MismatchSample sample) {
-        stats.route(request.route()).shadowMismatched(sample);
+    void mismatched(SampledRequest request, MismatchSample sample, long shadowMinusPrimaryNanos) {
+        stats.route(request.route()).shadowMismatched(sample, shadowMinusPrimaryNanos);
         compared(request.route());
         counter("strangler.shadow.mismatched", "Compared shadow copies whose answer differed from the primary's", request.route())
                 .increment();

@@ -51,6 +51,8 @@ class DashboardChromiumTest {
     static final RoutesFile routes = new RoutesFile(temporaryDirectory("dashboard-" + MARKUP + "-"));
     static final int CANARY_KEYS_TO_NEW = 4;
     static final int CANARY_KEYS_TO_LEGACY = 6;
+    /** The new backend (orders) answers the canary's and the shadow's requests this much later than legacy. */
+    static final int NEW_BACKEND_SLEEP_MS = 40;
 
     @LocalServerPort
     int port;
@@ -115,13 +117,13 @@ class DashboardChromiumTest {
             assertServedBy(Http.get(url("/api/orders/" + i)), "orders");
         }
         for (String key : canaryKeys(true, CANARY_KEYS_TO_NEW)) {
-            assertServedBy(Http.get(url("/api/customers/7"), "X-User-Id", key), "orders");
+            assertServedBy(Http.get(url("/api/customers/7?sleepMs=" + NEW_BACKEND_SLEEP_MS + "&on=orders"), "X-User-Id", key), "orders");
         }
         for (String key : canaryKeys(false, CANARY_KEYS_TO_LEGACY)) {
-            assertServedBy(Http.get(url("/api/customers/7"), "X-User-Id", key), "legacy");
+            assertServedBy(Http.get(url("/api/customers/7?sleepMs=" + NEW_BACKEND_SLEEP_MS + "&on=orders"), "X-User-Id", key), "legacy");
         }
         for (int i = 1; i <= 5; i++) {
-            assertServedBy(Http.get(url("/api/products/" + i)), "legacy");
+            assertServedBy(Http.get(url("/api/products/" + i + "?sleepMs=" + NEW_BACKEND_SLEEP_MS + "&on=orders")), "legacy");
         }
         for (int i = 1; i <= 3; i++) {
             assertServedBy(Http.get(url("/api/reports/sales?year=202" + i)), "legacy");
@@ -200,6 +202,60 @@ class DashboardChromiumTest {
         assertThat(page.cell("search-shadow", "parity")).isEqualTo("— no comparisons yet");
         assertThat(page.cell("products-shadow", "parity")).isEqualTo("100.00% 5 of 5 matched");
         assertThat(page.cell("catalog-shadow", "parity")).isEqualTo("0.00% 0 of 2 matched");
+    }
+
+    @Test
+    void latencyOfTheLegacyAndTheNewBackendRendersSideBySideAsTheEndpointReportsIt() {
+        Map<String, Object> latency = latency("customers-canary");
+        Map<String, Object> legacy = backendLatency(latency, "legacy");
+        Map<String, Object> orders = backendLatency(latency, "orders");
+        assertThat(latency).containsEntry("windowMinutes", 5);
+        assertThat(legacy).containsEntry("role", "legacy").containsEntry("requests", CANARY_KEYS_TO_LEGACY);
+        assertThat(orders).containsEntry("role", "new").containsEntry("requests", CANARY_KEYS_TO_NEW);
+        double ordersP50 = ((Number) orders.get("p50Ms")).doubleValue();
+        double ordersP99 = ((Number) orders.get("p99Ms")).doubleValue();
+        assertThat(ordersP50).as("every orders answer took at least %d ms; its bucket starts at 33.5 ms", NEW_BACKEND_SLEEP_MS)
+                .isGreaterThan(33.5);
+        assertThat(ordersP99).isGreaterThanOrEqualTo(ordersP50);
+        assertThat(page.evidence("customers-canary")).startsWith("Latency, last 5 min Backend p50 p99 Requests "
+                + "legacy (legacy) " + Figures.millis(legacy.get("p50Ms")) + " " + Figures.millis(legacy.get("p99Ms")) + " 6 "
+                + "orders (new) " + Figures.millis(ordersP50) + " " + Figures.millis(ordersP99) + " 4 ");
+        // A fallback's time includes the failed try of the new backend, so it is no latency of either backend.
+        assertThat(backendLatency(latency("invoices-fallback"), "legacy")).containsEntry("requests", 0).containsEntry("p50Ms", null);
+    }
+
+    @Test
+    void shadowLatencyDifferenceIsShownForComparedCopies() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> difference = (Map<String, Object>) shadow("products-shadow").get("latencyDifference");
+        assertThat(difference).containsEntry("compared", 5).containsEntry("windowMinutes", 5);
+        assertThat(page.evidence("products-shadow")).contains("Shadow against primary: " + Figures.signedMillis(difference.get("p50Ms"))
+                + " at p50, " + Figures.signedMillis(difference.get("p99Ms")) + " at p99, over 5 compared copies");
+        assertThat(page.evidence("orders-api")).doesNotContain("Shadow against primary");
+    }
+
+    @Test
+    void chartOfTheLastThirtyMinutesShowsShareErrorsAndParityPerMinute() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> history = (Map<String, Object>) live("customers-canary").get("history");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> points = (List<Map<String, Object>>) history.get("points");
+        assertThat(history).containsEntry("minutes", 30).containsEntry("newBackend", "orders");
+        assertThat(points).hasSize(30);
+        long requests = points.stream().mapToLong(p -> ((Number) p.get("requests")).longValue()).sum();
+        assertThat(requests).isEqualTo(CANARY_KEYS_TO_NEW + CANARY_KEYS_TO_LEGACY);
+        assertThat(points.get(0)).containsEntry("requests", 0).containsEntry("newSharePercent", null);
+        assertThat(Instant.parse((String) points.get(29).get("minute"))).isBefore(Instant.now()).isAfter(Instant.now().minusSeconds(180));
+        String chart = page.routeHtml("customers-canary");
+        assertThat(chart).contains("<svg class=\"chart\"").contains("class=\"dot line-share\"")
+                .contains("class=\"dot line-errors\"");
+        assertThat(page.evidence("customers-canary")).contains("Last 30 min, per minute share to orders errors parity 0–100%");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> shadowPoints = (List<Map<String, Object>>) ((Map<String, Object>) live("catalog-shadow").get("history"))
+                .get("points");
+        assertThat(shadowPoints.stream().filter(p -> p.get("parityPercent") != null)).allSatisfy(p -> assertThat(p).containsEntry("parityPercent", 0.0));
+        assertThat(page.routeHtml("catalog-shadow")).contains("class=\"dot line-parity\"");
+        assertThat(page.routeHtml("search-shadow")).doesNotContain("evidence-row");
     }
 
     @Test
@@ -320,6 +376,16 @@ class DashboardChromiumTest {
     @SuppressWarnings("unchecked")
     private Map<String, Object> live(String id) {
         return (Map<String, Object>) route(migration, id).get("live");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> latency(String id) {
+        return (Map<String, Object>) live(id).get("latency");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> backendLatency(Map<String, Object> latency, String backend) {
+        return (Map<String, Object>) ((Map<String, Object>) latency.get("byBackend")).get(backend);
     }
 
     @SuppressWarnings("unchecked")

@@ -27,6 +27,16 @@ final class Figures {
         return format("#,##0.00", percent) + "%";
     }
 
+    /** A latency in milliseconds, as the dashboard shows it: up to two decimals, or a dash for none. */
+    static String millis(Object ms) {
+        return ms == null ? "—" : format("#,##0.##", ((Number) ms).doubleValue()) + " ms";
+    }
+
+    /** A latency difference: a plus sign when positive. */
+    static String signedMillis(Object ms) {
+        return ms == null ? "—" : (((Number) ms).doubleValue() > 0 ? "+" : "") + millis(ms);
+    }
+
     static String utc(Instant at) {
         return UTC.format(at.truncatedTo(ChronoUnit.MILLIS));
     }

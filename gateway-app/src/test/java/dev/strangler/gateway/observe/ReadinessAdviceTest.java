@@ -21,10 +21,10 @@ class ReadinessAdviceTest {
     static RouteStats.Snapshot shadow(int compared, int mismatched) {
         RouteStats stats = new RouteStats(() -> 0L);
         for (int i = 0; i < compared - mismatched; i++) {
-            stats.shadowMatched();
+            stats.shadowMatched(0);
         }
         for (int i = 0; i < mismatched; i++) {
-            stats.shadowMismatched(new MismatchSample(Instant.EPOCH, "GET", "/x", 200, 200, List.of()));
+            stats.shadowMismatched(new MismatchSample(Instant.EPOCH, "GET", "/x", 200, 200, List.of()), 0);
         }
         return stats.snapshot();
     }
@@ -32,10 +32,10 @@ class ReadinessAdviceTest {
     static RouteStats.Snapshot traffic(int legacy, int legacyErrors, int target, int targetErrors) {
         RouteStats stats = new RouteStats(() -> 0L);
         for (int i = 0; i < legacy; i++) {
-            stats.served("legacy", i < legacyErrors);
+            stats.served("legacy", i < legacyErrors, 1_000_000);
         }
         for (int i = 0; i < target; i++) {
-            stats.served("orders", i < targetErrors);
+            stats.served("orders", i < targetErrors, 1_000_000);
         }
         return stats.snapshot();
     }

@@ -52,6 +52,17 @@ record RenderedDashboard(String dom) {
         return text(m.group(1));
     }
 
+    /** The text of a route's evidence row: latency per backend, the shadow's latency difference, the 30-minute chart. */
+    String evidence(String routeId) {
+        String html = routeHtml(routeId);
+        int start = html.indexOf("<tr class=\"evidence-row\"");
+        if (start < 0) {
+            return "";
+        }
+        int end = html.indexOf("<tr class=\"samples-row\"", start);
+        return text(html.substring(start, end < 0 ? html.length() : end));
+    }
+
     /** The text of the element with this id. */
     String textOf(String id) {
         return text(element(id).inner());

@@ -194,6 +194,18 @@ class GatewayRoutingTest {
         assertThat(Http.get(base + "prometheus").body()).contains("strangler_routes_table{hash=\"" + hash + "\"} 5.0");
     }
 
+    @Test
+    void routeInfoMetricNamesEachRoutesLegacyAndNewBackendAndStage() {
+        String metrics = Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus").body();
+        assertThat(metrics).contains(
+                "strangler_route_info{backend=\"legacy\",role=\"legacy\",route=\"orders-api\",stage=\"migrated\"} 1",
+                "strangler_route_info{backend=\"orders\",role=\"new\",route=\"orders-api\",stage=\"migrated\"} 1",
+                "strangler_route_info{backend=\"orders\",role=\"new\",route=\"orders-report\",stage=\"legacy\"} 1",
+                "strangler_route_info{backend=\"legacy\",role=\"legacy\",route=\"default\",stage=\"legacy\"} 1");
+        assertThat(metrics.lines().filter(l -> l.startsWith("strangler_route_info{") && l.contains("route=\"default\"")))
+                .as("the default route has a legacy backend only").singleElement().asString().contains("role=\"legacy\"");
+    }
+
     /*
      * Work that application.yml keeps off every proxied request (bench/ measured it): Spring Cloud Gateway's URL and
      * weight filters, Logback's event counter, and WebFlux's other handler mappings ahead of the gateway's.

@@ -37,7 +37,10 @@ final class RepositoryLayout {
         }
     }
 
-    /** Every *.yaml / *.yml file under a directory, sorted, excluding kustomize's own files. */
+    /** Prometheus's own files (a rules file and its promtool tests), which are not Kubernetes manifests. */
+    static final String PROMETHEUS_FILES = "k8s/monitoring/prometheus";
+
+    /** Every *.yaml / *.yml file under a directory, sorted, excluding kustomize's own files and Prometheus's. */
     static List<Path> manifestFiles(String relativeDir) {
         if (!Files.isDirectory(resolve(relativeDir))) {
             return List.of();
@@ -46,6 +49,7 @@ final class RepositoryLayout {
             return files.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
                     .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
+                    .filter(p -> !p.startsWith(resolve(PROMETHEUS_FILES)))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.List;
 enum RequiredTool {
     LUAJIT("luajit", "install the Debian package luajit (apt-get install -y luajit)"),
     DOCKER_COMPOSE("docker-compose", "install the Debian package docker-compose (apt-get install -y docker-compose)"),
+    PROMTOOL("promtool", "install the Debian package prometheus, which has promtool (apt-get install -y prometheus)"),
     KUBECTL("kubectl", "install kubectl 1.27 or later (with its built-in kustomize), e.g. the kubectl package from the"
             + " Kubernetes project's apt repository (apt-get install -y kubectl)");
 
