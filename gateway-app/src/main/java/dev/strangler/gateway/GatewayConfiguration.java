@@ -30,6 +30,7 @@ import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.PathSafetyFilter;
+import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutesReloader;
 import dev.strangler.gateway.routing.StranglerHeadersFilter;
@@ -98,8 +99,13 @@ class GatewayConfiguration {
     }
 
     @Bean
-    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, StranglerProperties properties) {
-        return new MigrationRoutingFilter(active, properties.responseTags());
+    RoutePlanner routePlanner(ActiveRouteTable active) {
+        return new RoutePlanner(active);
+    }
+
+    @Bean
+    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, RoutePlanner planner, StranglerProperties properties) {
+        return new MigrationRoutingFilter(active, planner, properties.responseTags());
     }
 
     @Bean

@@ -13,8 +13,10 @@ import dev.strangler.gateway.routes.Backend;
  * @param backend      the backend that serves the client; a fallback replaces it
  * @param toNewService whether {@code backend} is the route's own (new) backend, which is when {@code rewrite} applies
  * @param shadowTarget the backend that receives a copy of this request, or null when it is not copied
+ * @param setCookie    the canary cookie the response sets, because this request's sticky key was just drawn; or null
  */
-public record RoutingDecision(CompiledRoute route, String pattern, Backend backend, boolean toNewService, Backend shadowTarget) {
+public record RoutingDecision(CompiledRoute route, String pattern, Backend backend, boolean toNewService, Backend shadowTarget,
+        String setCookie) {
 
     public static final String ATTRIBUTE = RoutingDecision.class.getName();
 
@@ -23,11 +25,11 @@ public record RoutingDecision(CompiledRoute route, String pattern, Backend backe
     }
 
     public RoutingDecision withBackend(Backend other) {
-        return new RoutingDecision(route, pattern, other, other == route.target() && toNewService, shadowTarget);
+        return new RoutingDecision(route, pattern, other, other == route.target() && toNewService, shadowTarget, setCookie);
     }
 
     /** The path sent to {@code backend}: the rewrite maps the monolith's URLs onto the new service's, and only there. */
     public String forwardPath(RequestPath path) {
-        return toNewService && route.spec().rewrite() != null ? route.spec().rewrite().apply(path.raw()) : path.raw();
+        return toNewService ? route.pathOnNewService(path) : path.raw();
     }
 }

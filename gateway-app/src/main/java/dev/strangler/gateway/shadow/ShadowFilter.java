@@ -108,7 +108,7 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
 
     /** The copy goes where the route's own backend would get the request: rewritten path, same query. */
     private static URI target(RoutingDecision decision, RequestPath path, Backend shadowTarget, String query) {
-        String forwardPath = new RoutingDecision(decision.route(), decision.pattern(), shadowTarget, true, null).forwardPath(path);
+        String forwardPath = decision.route().pathOnNewService(path);
         return URI.create(shadowTarget.base() + forwardPath + (query == null ? "" : "?" + query));
     }
 
