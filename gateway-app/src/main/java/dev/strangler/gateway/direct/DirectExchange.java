@@ -465,7 +465,7 @@ final class DirectExchange {
         RequestSpans.end(span, status, error);
         String traceId = span == null ? "-" : span.context().traceId();
         proxy.observer.record(plan.decision(), request.method().name(), plan.path(), status,
-                failure == null ? null : failure.tag(), System.nanoTime() - start, false, traceId);
+                failure == null ? null : failure.tag(), System.nanoTime() - start, traceId);
         proxy.exchangeEnded();
         connection.exchangeEnded(client, keepOpen);
     }

@@ -97,7 +97,7 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> fallBack(ServerWebExchange exchange, GatewayFilterChain chain, RoutingDecision decision, BackendFailure failure) {
-        RoutingDecision fallbackDecision = decision.withBackend(decision.route().fallback());
+        RoutingDecision fallbackDecision = decision.fallenBackTo(decision.route().fallback(), failure.tag());
         ServerWebExchangeUtils.reset(exchange);
         exchange.getAttributes().put(RoutingDecision.ATTRIBUTE, fallbackDecision);
         TargetUrlFilter.point(exchange, fallbackDecision);

@@ -45,7 +45,7 @@ public final class RoutePlanner {
         }
         Backend backend = toNew ? route.target() : route.legacy();
         Backend shadowTarget = stage instanceof Stage.Shadow shadow && copied(shadow.shadow(), request.method()) ? route.target() : null;
-        return new RoutingDecision(route, match.pattern(), backend, toNew, shadowTarget, setCookie);
+        return new RoutingDecision(route, match.pattern(), backend, toNew, shadowTarget, setCookie, null);
     }
 
     /** Only safe methods are copied unless the route allows writes, since a copied write might be persisted twice. */
