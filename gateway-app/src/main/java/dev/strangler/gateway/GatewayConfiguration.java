@@ -30,6 +30,7 @@ import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.PathSafetyFilter;
+import dev.strangler.gateway.routing.ResponseTags;
 import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutesReloader;
@@ -104,8 +105,13 @@ class GatewayConfiguration {
     }
 
     @Bean
-    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, RoutePlanner planner, StranglerProperties properties) {
-        return new MigrationRoutingFilter(active, planner, properties.responseTags());
+    ResponseTags responseTags(StranglerProperties properties) {
+        return new ResponseTags(properties.responseTags());
+    }
+
+    @Bean
+    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, RoutePlanner planner, ResponseTags tags) {
+        return new MigrationRoutingFilter(active, planner, tags);
     }
 
     @Bean
@@ -149,8 +155,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, StranglerProperties properties) {
-        return new ResilienceFilter(breakers, stats, meters, properties.responseTags());
+    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, ResponseTags tags) {
+        return new ResilienceFilter(breakers, stats, meters, tags);
     }
 
     @Bean

@@ -13,6 +13,7 @@ import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.PathNormalizer;
 import dev.strangler.gateway.routing.RequestPath;
+import dev.strangler.gateway.routing.ResponseTags;
 import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutingDecision;
@@ -26,8 +27,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * The public port's fast path. A request that needs only a route lookup and one call to its backend (a legacy or
- * migrated route, no retries, no fallback, no shadow copy, no canary split, a plain http backend) is proxied on
+ * The public port's fast path. A request that needs only a route lookup and one call to its backend (a legacy,
+ * migrated or canary route, no retries, no fallback, no shadow copy, a plain http backend) is proxied on
  * Netty's channel pipeline, below Reactor Netty and Spring WebFlux; everything else goes on to them unchanged.
  * Reactor Netty's server and client, with Spring WebFlux and the gateway's filter chain above them, cost several
  * times the CPU per request of the proxying itself, and these requests are most of the traffic of a migration.
@@ -49,7 +50,7 @@ public final class DirectProxy {
     final TrafficObserver observer;
     final RequestSpans spans;
     final BackendChannels backendChannels;
-    final boolean tagResponses;
+    final ResponseTags tags;
     private final RoutePlanner planner;
     private final HiddenPaths hidden;
     private final BackendAddresses backends = new BackendAddresses();
@@ -66,7 +67,7 @@ public final class DirectProxy {
      */
     public DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
-            boolean tagResponses, boolean enabled, Duration idleTimeout) {
+            ResponseTags tags, boolean enabled, Duration idleTimeout) {
         this.planner = planner;
         this.hidden = hidden;
         this.forwarded = forwarded;
@@ -75,7 +76,7 @@ public final class DirectProxy {
         this.spans = spans;
         this.backendChannels = backendChannels;
         this.responseTimeout = responseTimeout;
-        this.tagResponses = tagResponses;
+        this.tags = tags;
         this.enabled = enabled;
         this.idleTimeout = idleTimeout == null ? IdleTimeout.NONE : new IdleTimeout(idleTimeout);
     }
@@ -135,7 +136,7 @@ public final class DirectProxy {
         String method = request.method().name();
         RouteTable.Match match = planner.resolve(method, path);
         Stage stage = match.route().stage();
-        if (!(stage instanceof Stage.Migrated || stage instanceof Stage.Legacy)) {
+        if (stage instanceof Stage.Shadow) {
             return null;
         }
         RoutingDecision decision = planner.decide(match, new NettyRequestView(request, path));

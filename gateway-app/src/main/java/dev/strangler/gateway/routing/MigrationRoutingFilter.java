@@ -18,19 +18,17 @@ import reactor.core.publisher.Mono;
  */
 public final class MigrationRoutingFilter implements GlobalFilter, Ordered {
 
-    public static final String ROUTE_HEADER = "X-Strangler-Route";
-    public static final String BACKEND_HEADER = "X-Strangler-Backend";
     public static final int ORDER = PathSafetyFilter.ORDER + 10;
 
     private final ActiveRouteTable table;
     private final RoutePlanner planner;
     private final ScgRoutes scgRoutes = new ScgRoutes();
-    private final boolean tagResponses;
+    private final ResponseTags tags;
 
-    public MigrationRoutingFilter(ActiveRouteTable table, RoutePlanner planner, boolean tagResponses) {
+    public MigrationRoutingFilter(ActiveRouteTable table, RoutePlanner planner, ResponseTags tags) {
         this.table = table;
         this.planner = planner;
-        this.tagResponses = tagResponses;
+        this.tags = tags;
     }
 
     @Override
@@ -43,13 +41,7 @@ public final class MigrationRoutingFilter implements GlobalFilter, Ordered {
         exchange.getAttributes().put(RoutingDecision.ATTRIBUTE, decision);
         exchange.getAttributes().put(GATEWAY_ROUTE_ATTR, scgRoutes.of(decision.route(), table.current()));
         HttpHeaders headers = exchange.getResponse().getHeaders();
-        if (decision.setCookie() != null) {
-            headers.add(HttpHeaders.SET_COOKIE, decision.setCookie());
-        }
-        if (tagResponses) {
-            headers.set(ROUTE_HEADER, decision.route().id());
-            headers.set(BACKEND_HEADER, decision.backend().name());
-        }
+        tags.write(decision, headers::set, headers::add);
         return chain.filter(exchange);
     }
 

@@ -5,8 +5,8 @@ import java.util.Set;
 /** The behaviour suite on the direct path, the default, which serves plain routes below Spring WebFlux. */
 class DirectPathBehaviourTest extends ProxyBehaviourSuite {
 
-    /** Routes whose requests the direct path takes today; canary, shadow and guarded stages still go to WebFlux. */
-    private static final Set<String> DIRECT = Set.of("orders-api", "orders-report", "default");
+    /** Routes whose requests the direct path takes today; shadow and guarded routes still go to WebFlux. */
+    private static final Set<String> DIRECT = Set.of("orders-api", "orders-report", "default", "canary-cookie", "canary-header");
 
     @Override
     boolean directPath() {
