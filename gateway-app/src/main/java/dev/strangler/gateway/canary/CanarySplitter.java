@@ -7,7 +7,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.ResponseCookie;
 
 import dev.strangler.gateway.routes.CanarySpec;
-import dev.strangler.gateway.routing.RequestView;
 
 /**
  * Decides, per request, which side of a canary serves it. With {@code stickyBy: cookie:NAME} and no
@@ -37,7 +36,8 @@ public final class CanarySplitter {
         }
     }
 
-    public static Choice choose(String routeId, CanarySpec canary, RequestView request) {
+    /** @param key the request's value of the route's {@code stickyBy} header or cookie, or null when it has none */
+    public static Choice choose(String routeId, CanarySpec canary, String key) {
         int limit = canary.bucketLimit();
         if (limit <= 0) {
             return Choice.LEGACY;
@@ -45,12 +45,10 @@ public final class CanarySplitter {
         if (limit >= CanaryBuckets.BUCKETS) {
             return Choice.NEW;
         }
-        CanarySpec.StickyKey sticky = canary.sticky();
-        String key = sticky.source() == CanarySpec.StickyKey.Source.HEADER ? request.header(sticky.name())
-                : request.cookie(sticky.name());
         if (key != null && !key.isEmpty()) {
             return Choice.of(CanaryBuckets.toNewBackend(routeId, key, limit));
         }
+        CanarySpec.StickyKey sticky = canary.sticky();
         if (sticky.source() == CanarySpec.StickyKey.Source.HEADER) {
             return Choice.of(ThreadLocalRandom.current().nextInt(CanaryBuckets.BUCKETS) < limit);
         }

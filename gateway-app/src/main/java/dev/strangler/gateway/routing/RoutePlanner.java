@@ -4,6 +4,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.strangler.gateway.canary.CanarySplitter;
 import dev.strangler.gateway.routes.Backend;
+import dev.strangler.gateway.routes.CanarySpec;
 import dev.strangler.gateway.routes.ShadowSpec;
 import dev.strangler.gateway.routes.Stage;
 
@@ -36,7 +37,9 @@ public final class RoutePlanner {
         boolean toNew;
         String setCookie = null;
         if (stage instanceof Stage.Canary canary) {
-            CanarySplitter.Choice choice = CanarySplitter.choose(route.id(), canary.canary(), request);
+            CanarySpec.StickyKey sticky = canary.canary().sticky();
+            String key = sticky.source() == CanarySpec.StickyKey.Source.HEADER ? request.header(sticky.name()) : request.cookie(sticky.name());
+            CanarySplitter.Choice choice = CanarySplitter.choose(route.id(), canary.canary(), key);
             toNew = choice.toNewBackend();
             setCookie = choice.setCookie();
         }
