@@ -13,6 +13,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.strangler.gateway.routes.Stage;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
+import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.web.BackendFailure;
 import io.micrometer.core.instrument.Gauge;
@@ -60,7 +61,7 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
     }
 
     private void record(ServerWebExchange exchange, long start, int status, String failure) {
-        RoutingDecision decision = RoutingDecision.of(exchange);
+        RoutingDecision decision = ExchangeDecision.of(exchange);
         if (decision == null) {
             return;
         }

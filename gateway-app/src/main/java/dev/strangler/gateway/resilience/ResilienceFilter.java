@@ -14,6 +14,7 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.routes.Resilience;
 import dev.strangler.gateway.routing.ResponseTags;
+import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.routing.TargetUrlFilter;
 import dev.strangler.gateway.web.BackendFailure;
@@ -49,7 +50,7 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        RoutingDecision decision = RoutingDecision.of(exchange);
+        RoutingDecision decision = ExchangeDecision.of(exchange);
         if (decision == null || decision.route().spec() == null) {
             return chain.filter(exchange);
         }

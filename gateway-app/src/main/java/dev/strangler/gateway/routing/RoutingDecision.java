@@ -1,11 +1,10 @@
 package dev.strangler.gateway.routing;
 
-import org.springframework.web.server.ServerWebExchange;
-
 import dev.strangler.gateway.routes.Backend;
 
 /**
- * What the gateway decided for one request, kept as an exchange attribute for the filters that act on it
+ * What the gateway decided for one request; on Spring Cloud Gateway's path it is kept as an exchange attribute
+ * ({@link ExchangeDecision}) for the filters that act on it
  * (target URL, resilience, shadow copy, metrics, access log).
  *
  * @param route        the route that matched, or the default route
@@ -21,10 +20,6 @@ public record RoutingDecision(CompiledRoute route, String pattern, Backend backe
         String setCookie, String fallback) {
 
     public static final String ATTRIBUTE = RoutingDecision.class.getName();
-
-    public static RoutingDecision of(ServerWebExchange exchange) {
-        return exchange.getAttribute(ATTRIBUTE);
-    }
 
     /** The same request served by {@code other} because the route's own backend failed as {@code reason} says. */
     public RoutingDecision fallenBackTo(Backend other, String reason) {
