@@ -4,6 +4,7 @@
 #   bench/run.sh                 full run (40 to 60 minutes): bench/results/results.{md,json}
 #   bench/run.sh --smoke         a few seconds per case, to check the harness: bench/results/smoke/
 #   bench/run.sh --profile       JFR of the gateway under load, summarised: bench/results/profile/
+#   bench/run.sh --stages        only the migration stages (canary, guarded, shadow) beside nginx: bench/results/stages/
 #   bench/run.sh --jmh [ARGS]    JMH benchmark of the route lookup alone: bench/results/jmh/
 #
 # Other options go to the harness: --runs N, --warmup S, --duration S, --out DIR, --pin split|none.
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --jmh) mode=jmh; shift; jmh_args=("$@"); break ;;
     --smoke) smoke=true; harness_args+=("$1") ;;
     --skip-gateway-build) build_gateway=false ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) harness_args+=("$1") ;;
   esac
   shift

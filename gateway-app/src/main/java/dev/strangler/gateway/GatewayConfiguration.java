@@ -30,6 +30,8 @@ import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.PathSafetyFilter;
+import dev.strangler.gateway.routing.ResponseTags;
+import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutesReloader;
 import dev.strangler.gateway.routing.StranglerHeadersFilter;
@@ -98,8 +100,18 @@ class GatewayConfiguration {
     }
 
     @Bean
-    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, StranglerProperties properties) {
-        return new MigrationRoutingFilter(active, properties.responseTags());
+    RoutePlanner routePlanner(ActiveRouteTable active) {
+        return new RoutePlanner(active);
+    }
+
+    @Bean
+    ResponseTags responseTags(StranglerProperties properties) {
+        return new ResponseTags(properties.responseTags());
+    }
+
+    @Bean
+    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, RoutePlanner planner, ResponseTags tags) {
+        return new MigrationRoutingFilter(active, planner, tags);
     }
 
     @Bean
@@ -143,8 +155,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, StranglerProperties properties) {
-        return new ResilienceFilter(breakers, stats, meters, properties.responseTags());
+    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, ResponseTags tags) {
+        return new ResilienceFilter(breakers, stats, meters, tags);
     }
 
     @Bean

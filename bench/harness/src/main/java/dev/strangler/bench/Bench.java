@@ -127,6 +127,9 @@ final class Bench implements AutoCloseable {
             }
         }
 
+        log("migration stages: one route per stage in one gateway process, beside nginx, 64 connections");
+        measureStages(viaNginx);
+
         Target reloadTarget = scalingTargets.get(Math.min(1, settings.routeCounts().size() - 1));
         log("hot reload: " + reloadTarget.routes() + " routes, routes.yaml rewritten every " + settings.rewriteEvery().toMillis() + " ms");
         measureReload(reloadTarget);
@@ -287,7 +290,7 @@ final class Bench implements AutoCloseable {
         double previous = -1;
         WrkResult r;
         do {
-            r = wrk.run(t.url(), Settings.HIGH_CONCURRENCY, slice);
+            r = wrk.run(t.url(), t.header(), Settings.HIGH_CONCURRENCY, slice);
             spent = spent.plus(slice);
             double change = previous <= 0 ? Double.NaN : Math.abs(r.throughput() / previous - 1);
             log(String.format("  warm-up %-14s %9.0f req/s  failed %d  after %3d s", t.id(), r.throughput(), r.failed(), spent.toSeconds()));
@@ -321,7 +324,7 @@ final class Bench implements AutoCloseable {
         WrkResult r;
         long peak;
         try (RssSampler rss = new RssSampler(pid)) {
-            r = wrk.run(t.url(), connections, settings.duration());
+            r = wrk.run(t.url(), t.header(), connections, settings.duration());
             rss.close();
             peak = rss.peakKb();
         }
@@ -355,11 +358,18 @@ final class Bench implements AutoCloseable {
     }
 
     private Target launchGateway(String name, String id, int routes, String cpus, List<String> launch) {
+        GatewayProcess g = startGateway(name, RoutesYaml.gateway(routes, backendUrl, deadUrl), cpus, launch);
+        return new Target(id, "the gateway (" + routes + " routes)", g.server(), g.base() + RoutesYaml.lastRoutePath(routes),
+                RoutesYaml.routeId(routes - 1), routes, g.routesFile(), g.managementPort(), null);
+    }
+
+    /** A gateway process serving {@code table}, started on {@code cpus} with {@code launch} (its jar or image layout). */
+    private GatewayProcess startGateway(String name, String table, String cpus, List<String> launch) {
         Path dir = workDir.resolve(name);
         Path routesFile = dir.resolve("routes.yaml");
         try {
             Files.createDirectories(dir);
-            RoutesRewriter.writeAtomically(routesFile, RoutesYaml.gateway(routes, backendUrl, deadUrl));
+            RoutesRewriter.writeAtomically(routesFile, table);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -373,9 +383,45 @@ final class Bench implements AutoCloseable {
         command.addAll(List.of("--server.port=" + port,
                 "--management.server.port=" + management, "--strangler.routes-file=" + routesFile));
         Server server = track(Server.launch(name, port, command, Map.of(), dir.resolve("gateway.log")));
-        return new Target(id, "the gateway (" + routes + " routes)", server,
-                "http://127.0.0.1:" + port + RoutesYaml.lastRoutePath(routes), RoutesYaml.routeId(routes - 1), routes, routesFile, management);
+        return new GatewayProcess(server, "http://127.0.0.1:" + port, management, routesFile);
     }
+
+    private record GatewayProcess(Server server, String base, int managementPort, Path routesFile) {
+    }
+
+    /**
+     * The migration stages a team spends its risky weeks in, each on a route of its own in one gateway process (run as
+     * its image runs it), measured round-robin with nginx in the same rounds. The canary's requests carry a cohort
+     * cookie, as a returning user's do; a first visit also draws a key and sets the cookie.
+     */
+    private void measureStages(Target nginx) {
+        GatewayProcess g = startGateway("gateway-stages", RoutesYaml.stages(backendUrl), layout.proxyCpus(), image().javaArgs());
+        List<Target> targets = new ArrayList<>();
+        targets.add(nginx);
+        for (RoutesYaml.StageCase c : RoutesYaml.StageCase.values()) {
+            String header = c == RoutesYaml.StageCase.CANARY ? "Cookie: strangler_cohort=bench-user-1" : null;
+            targets.add(ready(new Target(c.routeId(), "the gateway, " + c.label(), g.server(), g.base() + c.path(), c.routeId(), 1,
+                    g.routesFile(), g.managementPort(), header)));
+        }
+        for (Target t : targets) {
+            warmUp(t);
+        }
+        for (int round = 1; round <= settings.runs(); round++) {
+            for (Target t : targets) {
+                record(t, Settings.HIGH_CONCURRENCY, STAGES);
+            }
+        }
+    }
+
+    /** Only the migration stages beside nginx ({@code --stages}): a quick comparison of two builds of the gateway. */
+    void runStages() {
+        startBackend();
+        Server nginx = track(Nginx.proxy(workDir, ports.next(), backend.port(), layout.proxyWorkers(env.cpus()), layout.proxyCpus()));
+        measureStages(ready(Target.plain("nginx", "nginx reverse proxy", nginx,
+                "http://127.0.0.1:" + nginx.port() + RoutesYaml.lastRoutePath(1), 0)));
+    }
+
+    static final String STAGES = "stages";
 
     private Target launchReactorNetty() {
         Path dir = workDir.resolve("reactor-netty");

@@ -63,7 +63,12 @@ public final class BenchMain {
                 Bench.log("wrote " + recording + " and " + settings.out().resolve("profile-summary.txt"));
                 return 0;
             }
-            bench.runAll();
+            if (settings.stagesOnly()) {
+                bench.runStages();
+            }
+            else {
+                bench.runAll();
+            }
             bench.close();
             Report report = new Report(settings, env, bench.cases(), bench.startMillis(), bench.reloadFinalTableServed(), bench.reloadsApplied(), startedAt);
             String md = report.markdown();

@@ -72,6 +72,14 @@ final class Report {
             f.put("reload.ratio_over_steady", ratio(reloadCaseId(), "routes:" + r.target()));
         });
         f.put("gateway.peak_rss_mb_under_load", fig("c64:gateway", CaseResult::peakRssMb));
+        for (RoutesYaml.StageCase c : RoutesYaml.StageCase.values()) {
+            f.put("stages.throughput_rps." + c.routeId(), rps(stageCase(c)));
+            f.put("stages.ratio_over_nginx." + c.routeId(), ratio(stageCase(c), STAGES_NGINX));
+            f.put("stages.failed_requests." + c.routeId(), get(stageCase(c)).map(CaseResult::totalFailed).orElse(null));
+        }
+        f.put("stages.throughput_rps.nginx", rps(STAGES_NGINX));
+        f.put("stages.peak_rss_mb", cases.keySet().stream().filter(k -> k.startsWith(Bench.STAGES + ":stage-"))
+                .mapToDouble(k -> fig(k, CaseResult::peakRssMb)).max().orElse(Double.NaN));
         f.put("start_to_first_routed_ms.gateway", median(startMillis.get("gateway")));
         f.put("start_to_first_routed_ms.stock-scg", median(startMillis.get("stock-scg")));
         f.put("start_to_first_routed_ms.gateway" + Bench.ALL_CORES, median(startMillis.get("gateway" + Bench.ALL_CORES)));
@@ -98,6 +106,57 @@ final class Report {
         return t;
     }
 
+    /** The targets of issue 16 for the migration stages, measured beside nginx in the same rounds. */
+    List<Map<String, Object>> stageTargets() {
+        Map<String, Object> f = figures();
+        List<Map<String, Object>> t = new ArrayList<>();
+        t.add(target("canary / nginx", f.get("stages.ratio_over_nginx." + RoutesYaml.StageCase.CANARY.routeId()), ">= 0.6", 0.6, true));
+        t.add(target("migrated with fallback and retries / nginx", f.get("stages.ratio_over_nginx." + RoutesYaml.StageCase.GUARDED.routeId()),
+                ">= 0.6", 0.6, true));
+        t.add(target("shadow 10% / nginx", f.get("stages.ratio_over_nginx." + RoutesYaml.StageCase.SHADOW.routeId()), ">= 0.4", 0.4, true));
+        long failed = 0;
+        for (RoutesYaml.StageCase c : RoutesYaml.StageCase.values()) {
+            failed += get(stageCase(c)).map(CaseResult::totalFailed).orElse(0L);
+        }
+        t.add(target("failed requests, every stage", get(stageCase(RoutesYaml.StageCase.MIGRATED)).isPresent() ? failed : null, "0", 0, false));
+        return t;
+    }
+
+    private static final String STAGES_NGINX = Bench.STAGES + ":nginx";
+
+    private static String stageCase(RoutesYaml.StageCase c) {
+        return Bench.STAGES + ":" + c.routeId();
+    }
+
+    private void stagesSection(StringBuilder md, Map<String, Object> f) {
+        md.append("#### Migration stages (one route per stage in one gateway process, 64 connections, beside nginx in the same rounds)\n\n");
+        md.append("| route | throughput (req/s) | / nginx | latency p50 / p99 (ms) | CPU per request (us) | failed requests |\n");
+        md.append("|---|---:|---:|---:|---:|---:|\n");
+        md.append(String.format(Locale.ROOT, "| nginx reverse proxy | %s | 1.00 | %s / %s | %s | %s |%n", num(rps(STAGES_NGINX), 0),
+                num(fig(STAGES_NGINX, CaseResult::p50Millis), 2), num(fig(STAGES_NGINX, CaseResult::p99Millis), 2),
+                num(fig(STAGES_NGINX, CaseResult::cpuMicrosPerRequest), 1),
+                get(STAGES_NGINX).map(c -> Long.toString(c.totalFailed())).orElse("n/a")));
+        for (RoutesYaml.StageCase c : RoutesYaml.StageCase.values()) {
+            String id = stageCase(c);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s / %s | %s | %s |%n", c.label(), num(rps(id), 0),
+                    num(f.get("stages.ratio_over_nginx." + c.routeId()), 2), num(fig(id, CaseResult::p50Millis), 2),
+                    num(fig(id, CaseResult::p99Millis), 2), num(fig(id, CaseResult::cpuMicrosPerRequest), 1),
+                    get(id).map(r -> Long.toString(r.totalFailed())).orElse("n/a")));
+        }
+        md.append(String.format(Locale.ROOT, "%nPeak RSS of the stage gateway under load: %s MB.%n%n", num(f.get("stages.peak_rss_mb"), 0)));
+        md.append("| target of issue 16 | measured | target | met |\n|---|---:|---:|---|\n");
+        targetRows(md, stageTargets());
+        md.append('\n');
+    }
+
+    private static void targetRows(StringBuilder md, List<Map<String, Object>> targets) {
+        for (Map<String, Object> t : targets) {
+            md.append("| ").append(t.get("figure")).append(" | ").append(num(t.get("measured"), decimalsFor(t.get("measured")))).append(" | ")
+                    .append(t.get("target")).append(" | ").append(t.get("met") == null ? "not measured" : (Boolean) t.get("met") ? "yes" : "**no**")
+                    .append(" |\n");
+        }
+    }
+
     String markdown() {
         Map<String, Object> f = figures();
         StringBuilder md = new StringBuilder();
@@ -117,6 +176,10 @@ final class Report {
                 settings.warmup().toSeconds(), env.loadAverageAtStart(), Environment.loadAverage()));
         if (!settings.gatewayJvmArgs().isEmpty()) {
             md.append("Gateway JVM options: `").append(String.join(" ", settings.gatewayJvmArgs())).append("`.\n\n");
+        }
+        if (settings.stagesOnly()) {
+            stagesSection(md, f);
+            return md.toString();
         }
 
         md.append("#### Side by side (same nginx backend returning a small JSON)\n\n");
@@ -144,11 +207,7 @@ final class Report {
         md.append('\n');
 
         md.append("#### Ratios and the targets of issue 6\n\n| figure | measured | target | met |\n|---|---:|---:|---|\n");
-        for (Map<String, Object> t : targets()) {
-            md.append("| ").append(t.get("figure")).append(" | ").append(num(t.get("measured"), decimalsFor(t.get("measured")))).append(" | ")
-                    .append(t.get("target")).append(" | ").append(t.get("met") == null ? "not measured" : (Boolean) t.get("met") ? "yes" : "**no**")
-                    .append(" |\n");
-        }
+        targetRows(md, targets());
         md.append(String.format(Locale.ROOT, "For scale: stock SCG reaches %s of the bare Reactor Netty proxy's throughput, and the gateway %s.%n%n",
                 num(f.get("ratio.stock_scg_over_reactor_netty"), 2), num(f.get("ratio.gateway_over_reactor_netty"), 2)));
 
@@ -165,6 +224,10 @@ final class Report {
         }
         md.append('\n');
 
+        if (get(stageCase(RoutesYaml.StageCase.MIGRATED)).isPresent()) {
+            stagesSection(md, f);
+        }
+
         get(reloadCaseId()).ifPresent(r -> {
             md.append(String.format(Locale.ROOT, "#### Hot reload (%,d routes, routes.yaml replaced every %d ms by an atomic rename, 64 connections)%n%n",
                     r.routes(), settings.rewriteEvery().toMillis()));
@@ -179,7 +242,7 @@ final class Report {
 
     Map<String, Object> json() {
         Map<String, Object> j = new LinkedHashMap<>();
-        j.put("kind", settings.smoke() ? "smoke" : "full");
+        j.put("kind", settings.smoke() ? "smoke" : settings.stagesOnly() ? "stages" : "full");
         j.put("startedAt", startedAt.toString());
         j.put("environment", env.toMap());
         Map<String, Object> s = new LinkedHashMap<>();
@@ -193,6 +256,7 @@ final class Report {
         j.put("settings", s);
         j.put("figures", figures());
         j.put("targets", targets());
+        j.put("stageTargets", stageTargets());
         List<Map<String, Object>> cs = new ArrayList<>();
         for (CaseResult c : cases.values()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -25,13 +25,15 @@ record Settings(
         Path out,
         List<String> gatewayJvmArgs,
         boolean profile,
-        Duration profileDuration) {
+        Duration profileDuration,
+        boolean stagesOnly) {
 
     static final int HIGH_CONCURRENCY = 64;
 
     static Settings parse(String[] args, Path benchDir, Path repoRoot) {
         boolean smoke = false;
         boolean profile = false;
+        boolean stagesOnly = false;
         Integer runs = null;
         Duration warmup = null;
         Duration duration = null;
@@ -50,6 +52,7 @@ record Settings(
             switch (a) {
                 case "--smoke" -> smoke = true;
                 case "--profile" -> profile = true;
+                case "--stages" -> stagesOnly = true;
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i, a));
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
                 case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
@@ -57,12 +60,12 @@ record Settings(
                 case "--pin" -> pin = CpuLayout.Mode.parse(value(args, ++i, a));
                 case "--gateway-jar" -> gatewayJar = Path.of(value(args, ++i, a)).toAbsolutePath();
                 case "--stock-jar" -> stockJar = Path.of(value(args, ++i, a)).toAbsolutePath();
-                default -> throw new IllegalArgumentException("unknown option " + a + "; options: --smoke --profile --runs N"
+                default -> throw new IllegalArgumentException("unknown option " + a + "; options: --smoke --profile --stages --runs N"
                         + " --warmup SECONDS --duration SECONDS --out DIR --pin split|none --gateway-jar JAR --stock-jar JAR");
             }
         }
         if (out == null) {
-            out = benchDir.resolve(profile ? "results/profile" : smoke ? "results/smoke" : "results");
+            out = benchDir.resolve(profile ? "results/profile" : smoke ? "results/smoke" : stagesOnly ? "results/stages" : "results");
         }
         int effectiveRuns = runs != null ? runs : smoke ? 1 : 3;
         if (!smoke && effectiveRuns < 3) {
@@ -76,7 +79,7 @@ record Settings(
                 Duration.ofMillis(500),
                 smoke ? 1 : 3,
                 pin, gatewayJar, stockJar, nettyJar, out, List.copyOf(jvmArgs), profile,
-                Duration.ofSeconds(smoke ? 5 : 30));
+                Duration.ofSeconds(smoke ? 5 : 30), stagesOnly);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -32,9 +32,18 @@ final class Wrk {
     }
 
     WrkResult run(String url, int connections, Duration duration) {
+        return run(url, null, connections, duration);
+    }
+
+    /** @param header a header every request carries ({@code Name: value}), or null */
+    WrkResult run(String url, String header, int connections, Duration duration) {
         List<String> command = new ArrayList<>(CpuLayout.pin(cpus));
         command.addAll(List.of("wrk", "-t", Integer.toString(Math.min(threads, connections)), "-c", Integer.toString(connections),
-                "-d", duration.toSeconds() + "s", "--timeout", "5s", "--latency", "-s", script.toString(), url));
+                "-d", duration.toSeconds() + "s", "--timeout", "5s", "--latency", "-s", script.toString()));
+        if (header != null) {
+            command.addAll(List.of("-H", header));
+        }
+        command.add(url);
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -4,15 +4,13 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
-import org.springframework.web.server.ServerWebExchange;
 
 import dev.strangler.gateway.routes.CanarySpec;
 
 /**
  * Decides, per request, which side of a canary serves it. With {@code stickyBy: cookie:NAME} and no
- * cookie yet, a key is drawn and set as a cookie, so the user stays on the same side from then on.
+ * cookie yet, a key is drawn and returned as a cookie to set, so the user stays on the same side from then on.
  * With {@code stickyBy: header:NAME} and no header, there is nothing to stick to: the request is split
  * at random in the configured proportion.
  */
@@ -23,33 +21,40 @@ public final class CanarySplitter {
     private CanarySplitter() {
     }
 
-    public static boolean toNewBackend(String routeId, CanarySpec canary, ServerWebExchange exchange) {
-        int limit = canary.bucketLimit();
-        if (limit <= 0) {
-            return false;
+    /**
+     * The side of a canary a request goes to.
+     *
+     * @param toNewBackend whether the route's new backend serves it
+     * @param setCookie    the {@code Set-Cookie} value that keeps a user whose key was just drawn on this side, or null
+     */
+    public record Choice(boolean toNewBackend, String setCookie) {
+        static final Choice NEW = new Choice(true, null);
+        static final Choice LEGACY = new Choice(false, null);
+
+        static Choice of(boolean toNew) {
+            return toNew ? NEW : LEGACY;
         }
-        if (limit >= CanaryBuckets.BUCKETS) {
-            return true;
-        }
-        String key = key(canary.sticky(), exchange);
-        if (key == null) {
-            return ThreadLocalRandom.current().nextInt(CanaryBuckets.BUCKETS) < limit;
-        }
-        return CanaryBuckets.toNewBackend(routeId, key, limit);
     }
 
-    private static String key(CanarySpec.StickyKey sticky, ServerWebExchange exchange) {
-        if (sticky.source() == CanarySpec.StickyKey.Source.HEADER) {
-            String value = exchange.getRequest().getHeaders().getFirst(sticky.name());
-            return value == null || value.isEmpty() ? null : value;
+    /** @param key the request's value of the route's {@code stickyBy} header or cookie, or null when it has none */
+    public static Choice choose(String routeId, CanarySpec canary, String key) {
+        int limit = canary.bucketLimit();
+        if (limit <= 0) {
+            return Choice.LEGACY;
         }
-        HttpCookie cookie = exchange.getRequest().getCookies().getFirst(sticky.name());
-        if (cookie != null && !cookie.getValue().isEmpty()) {
-            return cookie.getValue();
+        if (limit >= CanaryBuckets.BUCKETS) {
+            return Choice.NEW;
+        }
+        if (key != null && !key.isEmpty()) {
+            return Choice.of(CanaryBuckets.toNewBackend(routeId, key, limit));
+        }
+        CanarySpec.StickyKey sticky = canary.sticky();
+        if (sticky.source() == CanarySpec.StickyKey.Source.HEADER) {
+            return Choice.of(ThreadLocalRandom.current().nextInt(CanaryBuckets.BUCKETS) < limit);
         }
         String drawn = UUID.randomUUID().toString();
-        exchange.getResponse().addCookie(ResponseCookie.from(sticky.name(), drawn)
-                .path("/").httpOnly(true).sameSite("Lax").maxAge(COOKIE_LIFETIME).build());
-        return drawn;
+        String cookie = ResponseCookie.from(sticky.name(), drawn)
+                .path("/").httpOnly(true).sameSite("Lax").maxAge(COOKIE_LIFETIME).build().toString();
+        return new Choice(CanaryBuckets.toNewBackend(routeId, drawn, limit), cookie);
     }
 }

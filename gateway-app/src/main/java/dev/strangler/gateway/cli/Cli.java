@@ -115,7 +115,7 @@ public final class Cli {
                     + ", pattern " + match.pattern());
         }
         boolean toNew = route.stage() instanceof Stage.Migrated;
-        var decision = new RoutingDecision(route, match.pattern(), toNew ? route.target() : route.legacy(), toNew, null);
+        var decision = new RoutingDecision(route, match.pattern(), toNew ? route.target() : route.legacy(), toNew, null, null, null);
         out.println("  backend: " + decision.backend().name() + " -> " + decision.backend().base() + decision.forwardPath(path));
         if (route.stage() instanceof Stage.Canary c) {
             out.println("  canary: " + c.canary().percent() + "% of " + c.canary().sticky() + " keys go to "

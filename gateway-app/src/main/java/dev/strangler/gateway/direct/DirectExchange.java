@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
-import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.web.BackendFailure;
 import dev.strangler.gateway.web.BackendProblem;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -354,10 +353,7 @@ final class DirectExchange {
     }
 
     private void tag(HttpHeaders headers) {
-        if (proxy.tagResponses) {
-            headers.set(MigrationRoutingFilter.ROUTE_HEADER, plan.decision().route().id());
-            headers.set(MigrationRoutingFilter.BACKEND_HEADER, plan.decision().backend().name());
-        }
+        proxy.tags.write(plan.decision(), headers::set, headers::add);
     }
 
     private void answerWritten(ChannelFuture written) {
@@ -465,7 +461,7 @@ final class DirectExchange {
         RequestSpans.end(span, status, error);
         String traceId = span == null ? "-" : span.context().traceId();
         proxy.observer.record(plan.decision(), request.method().name(), plan.path(), status,
-                failure == null ? null : failure.tag(), System.nanoTime() - start, false, traceId);
+                failure == null ? null : failure.tag(), System.nanoTime() - start, traceId);
         proxy.exchangeEnded();
         connection.exchangeEnded(client, keepOpen);
     }

@@ -8,12 +8,13 @@ import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routes.Backend;
 import dev.strangler.gateway.routes.Resilience;
 import dev.strangler.gateway.routes.Stage;
-import dev.strangler.gateway.routing.ActiveRouteTable;
 import dev.strangler.gateway.routing.CompiledRoute;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.PathNormalizer;
 import dev.strangler.gateway.routing.RequestPath;
+import dev.strangler.gateway.routing.ResponseTags;
+import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutingDecision;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -26,8 +27,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * The public port's fast path. A request that needs only a route lookup and one call to its backend (a legacy or
- * migrated route, no retries, no fallback, no shadow copy, no canary split, a plain http backend) is proxied on
+ * The public port's fast path. A request that needs only a route lookup and one call to its backend (a legacy,
+ * migrated or canary route, no retries, no fallback, no shadow copy, a plain http backend) is proxied on
  * Netty's channel pipeline, below Reactor Netty and Spring WebFlux; everything else goes on to them unchanged.
  * Reactor Netty's server and client, with Spring WebFlux and the gateway's filter chain above them, cost several
  * times the CPU per request of the proxying itself, and these requests are most of the traffic of a migration.
@@ -49,8 +50,8 @@ public final class DirectProxy {
     final TrafficObserver observer;
     final RequestSpans spans;
     final BackendChannels backendChannels;
-    final boolean tagResponses;
-    private final ActiveRouteTable table;
+    final ResponseTags tags;
+    private final RoutePlanner planner;
     private final HiddenPaths hidden;
     private final BackendAddresses backends = new BackendAddresses();
     private final Duration responseTimeout;
@@ -64,10 +65,10 @@ public final class DirectProxy {
      * @param enabled         false sends every request on to Spring Cloud Gateway
      * @param idleTimeout     the server's idle timeout for connections between requests, or null for none
      */
-    public DirectProxy(ActiveRouteTable table, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
+    public DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
-            boolean tagResponses, boolean enabled, Duration idleTimeout) {
-        this.table = table;
+            ResponseTags tags, boolean enabled, Duration idleTimeout) {
+        this.planner = planner;
         this.hidden = hidden;
         this.forwarded = forwarded;
         this.breakers = breakers;
@@ -75,7 +76,7 @@ public final class DirectProxy {
         this.spans = spans;
         this.backendChannels = backendChannels;
         this.responseTimeout = responseTimeout;
-        this.tagResponses = tagResponses;
+        this.tags = tags;
         this.enabled = enabled;
         this.idleTimeout = idleTimeout == null ? IdleTimeout.NONE : new IdleTimeout(idleTimeout);
     }
@@ -133,29 +134,22 @@ public final class DirectProxy {
             return null;
         }
         String method = request.method().name();
-        RouteTable.Match match = table.current().resolve(method, path);
-        CompiledRoute route = match.route();
-        Stage stage = route.stage();
-        boolean toNew;
-        if (stage instanceof Stage.Migrated) {
-            toNew = true;
-        }
-        else if (stage instanceof Stage.Legacy) {
-            toNew = false;
-        }
-        else {
+        RouteTable.Match match = planner.resolve(method, path);
+        Stage stage = match.route().stage();
+        if (stage instanceof Stage.Shadow) {
             return null;
         }
+        RoutingDecision decision = planner.decide(match, new NettyRequestView(request, path));
+        CompiledRoute route = decision.route();
         Resilience resilience = route.spec() == null ? Resilience.NONE : route.spec().resilience();
-        if (Resilience.isSafe(method) && (resilience.retries() > 0 || (toNew && route.fallback() != null))) {
+        if (Resilience.isSafe(method) && (resilience.retries() > 0 || (decision.toNewService() && route.fallback() != null))) {
             return null;
         }
-        Backend backend = toNew ? route.target() : route.legacy();
+        Backend backend = decision.backend();
         BackendAddresses.BackendAddress address = backends.of(backend);
         if (address == null) {
             return null;
         }
-        RoutingDecision decision = new RoutingDecision(route, match.pattern(), backend, toNew, null);
         String forwardPath = decision.forwardPath(path);
         String prefix = address.pathPrefix();
         StringBuilder target = new StringBuilder(prefix.length() + forwardPath.length() + (uri.length() - rawPath.length()));
@@ -164,7 +158,7 @@ public final class DirectProxy {
             target.append(uri, q, uri.length());
         }
         Duration timeout = resilience.timeout() != null ? resilience.timeout() : responseTimeout;
-        CircuitBreaker breaker = toNew ? breakers.breaker(route.id(), backend.name(), resilience.circuitBreaker()) : null;
+        CircuitBreaker breaker = decision.toNewService() ? breakers.breaker(route.id(), backend.name(), resilience.circuitBreaker()) : null;
         return new Plan(decision, rawPath, address, target.toString(), timeout, breaker);
     }
 

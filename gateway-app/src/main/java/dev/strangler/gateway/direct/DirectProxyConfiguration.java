@@ -15,9 +15,10 @@ import org.springframework.context.annotation.Configuration;
 import dev.strangler.gateway.StranglerProperties;
 import dev.strangler.gateway.observe.TrafficObserver;
 import dev.strangler.gateway.resilience.RouteBreakers;
-import dev.strangler.gateway.routing.ActiveRouteTable;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
+import dev.strangler.gateway.routing.ResponseTags;
+import dev.strangler.gateway.routing.RoutePlanner;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.netty.channel.ChannelPipeline;
@@ -37,15 +38,15 @@ class DirectProxyConfiguration {
     }
 
     @Bean
-    DirectProxy directProxy(ActiveRouteTable table, HiddenPaths hiddenPaths, ForwardedHeadersPolicy forwarded,
+    DirectProxy directProxy(RoutePlanner planner, HiddenPaths hiddenPaths, ForwardedHeadersPolicy forwarded,
             RouteBreakers breakers, TrafficObserver observer, ObjectProvider<Tracer> tracer,
             ObjectProvider<Propagator> propagator, BackendChannels backendChannels, HttpClientProperties clientProperties,
-            StranglerProperties properties, ServerProperties server) {
+            StranglerProperties properties, ServerProperties server, ResponseTags tags) {
         // Backends behind a configured HTTP proxy are reached through Spring Cloud Gateway's client, which knows it.
         boolean viaProxy = clientProperties.getProxy().getHost() != null;
-        return new DirectProxy(table, hiddenPaths, forwarded, breakers, observer,
+        return new DirectProxy(planner, hiddenPaths, forwarded, breakers, observer,
                 new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), backendChannels,
-                clientProperties.getResponseTimeout(), properties.responseTags(), properties.directPath() && !viaProxy,
+                clientProperties.getResponseTimeout(), tags, properties.directPath() && !viaProxy,
                 server.getNetty().getIdleTimeout());
     }
 

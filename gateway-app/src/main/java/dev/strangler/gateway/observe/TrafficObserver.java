@@ -11,9 +11,9 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.strangler.gateway.resilience.ResilienceFilter;
 import dev.strangler.gateway.routes.Stage;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
+import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.web.BackendFailure;
 import io.micrometer.core.instrument.Gauge;
@@ -61,27 +61,24 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
     }
 
     private void record(ServerWebExchange exchange, long start, int status, String failure) {
-        RoutingDecision decision = RoutingDecision.of(exchange);
+        RoutingDecision decision = ExchangeDecision.of(exchange);
         if (decision == null) {
             return;
         }
-        boolean fellBack = exchange.getResponse().getHeaders().containsKey(ResilienceFilter.FALLBACK_HEADER);
         record(decision, exchange.getRequest().getMethod().name(), exchange.getRequest().getPath().value(), status, failure,
-                System.nanoTime() - start, fellBack, accessLog != null ? traceId(exchange) : null);
+                System.nanoTime() - start, accessLog != null ? traceId(exchange) : null);
     }
 
     /**
      * Records one completed request, whichever proxy path served it.
      *
-     * @param failure  how the backend call failed, or null
-     * @param fellBack whether the fallback backend served it
+     * @param failure how the backend call failed, or null
      */
-    public void record(RoutingDecision decision, String method, String path, int status, String failure, long nanos,
-            boolean fellBack, String traceId) {
+    public void record(RoutingDecision decision, String method, String path, int status, String failure, long nanos, String traceId) {
         String route = decision.route().id();
         String backend = decision.backend().name();
         String stage = decision.route().stage().name();
-        String outcome = fellBack ? "FALLBACK" : status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR" : "SUCCESS";
+        String outcome = decision.fallback() != null ? "FALLBACK" : status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR" : "SUCCESS";
         RouteStats routeStats = stats.route(route);
         routeStats.served(backend, status >= 500, fellBack ? -1 : nanos);
         if (decision.route().stage() instanceof Stage.Canary && !canaryGauges.containsKey(route)) {

@@ -7,12 +7,14 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.routes.Resilience;
-import dev.strangler.gateway.routing.MigrationRoutingFilter;
+import dev.strangler.gateway.routing.ResponseTags;
+import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.routing.TargetUrlFilter;
 import dev.strangler.gateway.web.BackendFailure;
@@ -33,23 +35,22 @@ import reactor.util.retry.Retry;
 public final class ResilienceFilter implements GlobalFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(ResilienceFilter.class);
-    public static final String FALLBACK_HEADER = "X-Strangler-Fallback";
 
     private final RouteBreakers breakers;
     private final MigrationStats stats;
     private final MeterRegistry meters;
-    private final boolean tagResponses;
+    private final ResponseTags tags;
 
-    public ResilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, boolean tagResponses) {
+    public ResilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, ResponseTags tags) {
         this.breakers = breakers;
         this.stats = stats;
         this.meters = meters;
-        this.tagResponses = tagResponses;
+        this.tags = tags;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        RoutingDecision decision = RoutingDecision.of(exchange);
+        RoutingDecision decision = ExchangeDecision.of(exchange);
         if (decision == null || decision.route().spec() == null) {
             return chain.filter(exchange);
         }
@@ -97,14 +98,12 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> fallBack(ServerWebExchange exchange, GatewayFilterChain chain, RoutingDecision decision, BackendFailure failure) {
-        RoutingDecision fallbackDecision = decision.withBackend(decision.route().fallback());
+        RoutingDecision fallbackDecision = decision.fallenBackTo(decision.route().fallback(), failure.tag());
         ServerWebExchangeUtils.reset(exchange);
         exchange.getAttributes().put(RoutingDecision.ATTRIBUTE, fallbackDecision);
         TargetUrlFilter.point(exchange, fallbackDecision);
-        if (tagResponses) {
-            exchange.getResponse().getHeaders().set(MigrationRoutingFilter.BACKEND_HEADER, fallbackDecision.backend().name());
-            exchange.getResponse().getHeaders().set(FALLBACK_HEADER, failure.tag());
-        }
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        tags.retag(fallbackDecision, headers::set);
         String routeId = decision.route().id();
         stats.route(routeId).fellBack();
         meters.counter("strangler.fallbacks", "route", routeId, "from", decision.backend().name(), "to",

@@ -1,10 +1,16 @@
 package dev.strangler.gateway.routes;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+
+import org.springframework.boot.convert.DurationStyle;
 
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -18,6 +24,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * node's own line and column and returns null, so that one pass reports every mistake in the file.
  */
 final class YamlDocument {
+
+    private static final Duration MAX_DURATION = Duration.ofMinutes(10);
 
     private final String file;
     private final List<Diagnostic> diagnostics = new ArrayList<>();
@@ -153,6 +161,62 @@ final class YamlDocument {
         }
         error(node, what + " must be a list, for example " + what + ": [a, b]");
         return null;
+    }
+
+    /** A positive duration with a unit, at most 10 minutes: longer is a mistake for any timeout in this file. */
+    Duration duration(Node node, String what) {
+        String text = string(node, what);
+        if (text == null) {
+            return null;
+        }
+        try {
+            if (text.isEmpty() || !Character.isLetter(text.charAt(text.length() - 1))) {
+                throw new IllegalArgumentException("a duration needs a unit");
+            }
+            Duration d = DurationStyle.SIMPLE.parse(text);
+            if (d.isZero() || d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+                error(node, what + " must be above 0 and at most 10m, not " + text);
+                return null;
+            }
+            return d;
+        }
+        catch (IllegalArgumentException e) {
+            error(node, what + " \"" + text + "\" is not a duration; write a number with a unit: 500ms, 3s or 1m");
+            return null;
+        }
+    }
+
+    /** The value under {@code key}, or {@code fallback} when the key is absent or its value is wrong (already reported). */
+    <T> T optional(Map<String, NodeTuple> map, String key, T fallback, Function<Node, T> read) {
+        NodeTuple t = map.get(key);
+        if (t == null) {
+            return fallback;
+        }
+        T value = read.apply(t.getValueNode());
+        return value == null ? fallback : value;
+    }
+
+    /** The value under {@code key}; when the key is absent, {@code missing} is reported at {@code owner}. */
+    <T> T required(Map<String, NodeTuple> map, String key, Node owner, String missing, Function<Node, T> read) {
+        NodeTuple t = map.get(key);
+        if (t == null) {
+            error(owner, missing);
+            return null;
+        }
+        return read.apply(t.getValueNode());
+    }
+
+    int errorCount() {
+        return (int) diagnostics.stream().filter(Diagnostic::isError).count();
+    }
+
+    boolean hasErrors() {
+        return diagnostics.stream().anyMatch(Diagnostic::isError);
+    }
+
+    /** An insertion-ordered set, so that error messages list allowed values in the order the docs do. */
+    static Set<String> orderedSet(String... values) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(values)));
     }
 
     private static String fmt(double d) {

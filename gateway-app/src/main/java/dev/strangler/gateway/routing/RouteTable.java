@@ -32,7 +32,7 @@ public final class RouteTable {
         for (RouteSpec spec : source.routes()) {
             Backend target = spec.backend() == null ? legacy : source.backend(spec.backend());
             String fallback = spec.resilience().fallback();
-            CompiledRoute route = CompiledRoute.of(spec, legacy, target, fallback == null ? null : source.backend(fallback));
+            CompiledRoute route = new CompiledRoute(spec.id(), spec, legacy, target, fallback == null ? null : source.backend(fallback));
             byId.put(spec.id(), route);
             for (String path : spec.paths()) {
                 entries.add(new Entry(route, parse(path), entries.size()));

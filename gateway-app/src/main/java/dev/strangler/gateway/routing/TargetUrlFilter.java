@@ -24,7 +24,7 @@ public final class TargetUrlFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        point(exchange, RoutingDecision.of(exchange));
+        point(exchange, ExchangeDecision.of(exchange));
         return chain.filter(exchange);
     }
 

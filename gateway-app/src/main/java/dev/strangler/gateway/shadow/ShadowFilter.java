@@ -19,6 +19,7 @@ import dev.strangler.gateway.routes.ShadowSpec;
 import dev.strangler.gateway.routes.Stage;
 import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.RequestPath;
+import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -62,7 +63,7 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        RoutingDecision decision = RoutingDecision.of(exchange);
+        RoutingDecision decision = ExchangeDecision.of(exchange);
         if (decision == null || decision.shadowTarget() == null || !(decision.route().stage() instanceof Stage.Shadow stage)) {
             return chain.filter(exchange);
         }
@@ -108,7 +109,7 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
 
     /** The copy goes where the route's own backend would get the request: rewritten path, same query. */
     private static URI target(RoutingDecision decision, RequestPath path, Backend shadowTarget, String query) {
-        String forwardPath = new RoutingDecision(decision.route(), decision.pattern(), shadowTarget, true, null).forwardPath(path);
+        String forwardPath = decision.route().pathOnNewService(path);
         return URI.create(shadowTarget.base() + forwardPath + (query == null ? "" : "?" + query));
     }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -12,7 +14,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.Http;
 
-/** The test client is on 127.0.0.1, which this context trusts, as the ingress gateway would be. */
+/**
+ * The test client is on 127.0.0.1, which this context trusts, as the ingress gateway would be; response tags are off,
+ * as a team that does not want them in front of users runs it.
+ */
+@AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0", "strangler.trusted-proxies=127.0.0.0/8", "strangler.response-tags=false" })
 class TrustedProxyTest {
@@ -22,9 +28,19 @@ class TrustedProxyTest {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     @DynamicPropertySource
     static void routes(DynamicPropertyRegistry registry) {
-        fixture.routes.write(fixture.header() + "routes: []\n");
+        fixture.routes.write(fixture.header() + """
+                routes:
+                  - id: to-down
+                    paths: [/down/**]
+                    backend: down
+                    stage: migrated
+                    fallback: legacy
+                """);
         registry.add("strangler.routes-file", () -> fixture.routes.path().toString());
     }
 
@@ -50,5 +66,17 @@ class TrustedProxyTest {
         assertThat(response.headers().firstValue("X-Strangler-Route")).isEmpty();
         assertThat(response.headers().firstValue("X-Strangler-Backend")).isEmpty();
         assertThat(Http.json(response)).containsEntry("backend", "legacy");
+    }
+
+    @Test
+    void aFallbackIsCountedAsOneWhenResponseTagsAreOff() {
+        var response = Http.get("http://127.0.0.1:" + port + "/down/orders/1");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Http.json(response)).containsEntry("backend", "legacy");
+        assertThat(response.headers().firstValue("X-Strangler-Fallback")).isEmpty();
+        String metrics = Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus").body();
+        assertThat(metrics)
+                .containsPattern("strangler_requests_seconds_count\\{backend=\"legacy\",outcome=\"FALLBACK\",route=\"to-down\",stage=\"migrated\"} [1-9]")
+                .doesNotContainPattern("strangler_requests_seconds_count\\{backend=\"legacy\",outcome=\"SUCCESS\",route=\"to-down\"");
     }
 }

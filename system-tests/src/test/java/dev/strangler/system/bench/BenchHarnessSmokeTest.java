@@ -31,7 +31,8 @@ class BenchHarnessSmokeTest {
             "c64:direct", "c64:nginx", "c64:reactor-netty", "c64:stock-scg", "c64:gateway",
             "c1:direct", "c1:nginx", "c1:reactor-netty", "c1:stock-scg", "c1:gateway",
             "routes:gateway", "routes:gateway@100", "routes:gateway@1000", "routes:gateway@5000",
-            "routes:stock-scg", "routes:stock-scg@1000", "reload:gateway@100");
+            "routes:stock-scg", "routes:stock-scg@1000", "reload:gateway@100",
+            "stages:nginx", "stages:stage-migrated", "stages:stage-canary", "stages:stage-guarded", "stages:stage-shadow");
 
     @Test
     void smokeRunMeasuresEveryCaseAndWritesTheTableAndJson() throws Exception {
@@ -59,7 +60,10 @@ class BenchHarnessSmokeTest {
                 "| process start to first routed request, on the proxy's core(s) (ms) |",
                 "| process start to first routed request, on all cores (ms) |",
                 "| the same, started as the image starts it (Spring AOT, CDS archive), proxy's core(s) / all cores (ms) |",
-                "| 5,000 |");
+                "| 5,000 |",
+                "#### Migration stages",
+                "| canary 50%, cookie-sticky |",
+                "| shadow 10% / nginx |");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(json.path("kind").asText()).isEqualTo("smoke");
@@ -86,6 +90,7 @@ class BenchHarnessSmokeTest {
         assertThat(json.path("startToFirstRoutedRequestMs").path("gateway/all-cores")).isNotEmpty();
         assertThat(json.path("startToFirstRoutedRequestMs").path("gateway-image/all-cores")).isNotEmpty();
         assertThat(json.path("targets")).hasSize(6);
+        assertThat(json.path("stageTargets")).hasSize(4);
     }
 
     /** The gateway's jar comes from this reactor build; the harness and stock Spring Cloud Gateway are built by run.sh. */

@@ -1,0 +1,14 @@
+package dev.strangler.gateway.routing;
+
+import org.springframework.web.server.ServerWebExchange;
+
+/** Where Spring Cloud Gateway's filters find the {@link RoutingDecision} of the request they act on. */
+public final class ExchangeDecision {
+
+    private ExchangeDecision() {
+    }
+
+    public static RoutingDecision of(ServerWebExchange exchange) {
+        return exchange.getAttribute(RoutingDecision.ATTRIBUTE);
+    }
+}
