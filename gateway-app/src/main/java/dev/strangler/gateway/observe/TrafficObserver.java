@@ -80,7 +80,7 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
         String stage = decision.route().stage().name();
         String outcome = decision.fallback() != null ? "FALLBACK" : status >= 500 ? "SERVER_ERROR" : status >= 400 ? "CLIENT_ERROR" : "SUCCESS";
         RouteStats routeStats = stats.route(route);
-        routeStats.served(backend, status >= 500, fellBack ? -1 : nanos);
+        routeStats.served(backend, status >= 500, decision.fallback() != null ? -1 : nanos);
         if (decision.route().stage() instanceof Stage.Canary && !canaryGauges.containsKey(route)) {
             String target = decision.route().target().name();
             canaryGauges.computeIfAbsent(route, id -> {
