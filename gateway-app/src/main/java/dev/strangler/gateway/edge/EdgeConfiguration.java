@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
@@ -36,20 +37,22 @@ class EdgeConfiguration {
      * {@code server.max-http-request-header-size}, {@code server.netty.*}).
      */
     @Bean
-    EdgeCustomizer edgeOfThePublicPort(EdgeProperties properties) {
-        return new EdgeCustomizer(properties);
+    EdgeCustomizer edgeOfThePublicPort(EdgeProperties properties, MeterRegistry meters) {
+        return new EdgeCustomizer(properties, new EdgeMetrics(meters));
     }
 
     static final class EdgeCustomizer implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
         private final EdgeProperties properties;
+        private final EdgeMetrics metrics;
 
-        EdgeCustomizer(EdgeProperties properties) {
+        EdgeCustomizer(EdgeProperties properties, EdgeMetrics metrics) {
             this.properties = properties;
+            this.metrics = metrics;
         }
 
         @Override
         public void customize(NettyReactiveWebServerFactory factory) {
-            factory.addServerCustomizers(server -> install(server, properties));
+            factory.addServerCustomizers(server -> install(server, properties, metrics));
         }
 
         @Override
@@ -58,7 +61,7 @@ class EdgeConfiguration {
         }
     }
 
-    private static HttpServer install(HttpServer server, EdgeProperties properties) {
+    private static HttpServer install(HttpServer server, EdgeProperties properties, EdgeMetrics metrics) {
         HttpDecoderConfig config = decoderConfig(server.configuration().decoder());
         Duration headerTimeout = properties.headerReadTimeout();
         EdgeProperties.UnderscoreHeaders underscores = properties.underscoreHeaders();
@@ -69,7 +72,7 @@ class EdgeConfiguration {
                 Queue<HttpMethod> methods = new ArrayDeque<>();
                 pipeline.replace(NettyPipeline.HttpCodec, NettyPipeline.HttpCodec, new StrictRequestDecoder(config, methods, headerTimeout));
                 pipeline.addBefore(NettyPipeline.HttpCodec, ENCODER, new ServerResponseEncoder(methods));
-                pipeline.addAfter(NettyPipeline.HttpCodec, SCREEN, new RequestScreen(underscores));
+                pipeline.addAfter(NettyPipeline.HttpCodec, SCREEN, new RequestScreen(underscores, metrics));
             }
         });
     }

@@ -45,6 +45,7 @@ final class RequestScreen extends ChannelDuplexHandler {
     private static final String ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     private final EdgeProperties.UnderscoreHeaders underscores;
+    private final EdgeMetrics metrics;
     /** Requests passed on whose response has not been written to its end. */
     private int pending;
     /** Whether the response being written is a 1xx, which does not end the exchange. */
@@ -54,8 +55,9 @@ final class RequestScreen extends ChannelDuplexHandler {
     /** Set once a request is refused: nothing more is read from the connection. */
     private boolean refused;
 
-    RequestScreen(EdgeProperties.UnderscoreHeaders underscores) {
+    RequestScreen(EdgeProperties.UnderscoreHeaders underscores, EdgeMetrics metrics) {
         this.underscores = underscores;
+        this.metrics = metrics;
     }
 
     @Override
@@ -95,6 +97,7 @@ final class RequestScreen extends ChannelDuplexHandler {
 
     private void refuse(ChannelHandlerContext ctx, Rejection rejection) {
         refused = true;
+        metrics.refused(rejection);
         if (pending == 0) {
             answer(ctx, rejection);
         }
@@ -164,15 +167,16 @@ final class RequestScreen extends ChannelDuplexHandler {
                 }
                 upgradeOption |= (options & ConnectionOptions.UPGRADE) != 0;
             }
-            else if (AsciiString.contentEqualsIgnoreCase(name, X_ORIGINAL_URL) || AsciiString.contentEqualsIgnoreCase(name, X_REWRITE_URL)
-                    || AsciiString.indexOf(name, '_', 0) >= 0) {
-                if (underscores == EdgeProperties.UnderscoreHeaders.REJECT && AsciiString.indexOf(name, '_', 0) >= 0) {
+            else if (AsciiString.indexOf(name, '_', 0) >= 0) {
+                if (underscores == EdgeProperties.UnderscoreHeaders.REJECT) {
                     return Rejection.badHeader("Header names with an underscore are refused (" + name + ").");
                 }
-                if (dropped == null) {
-                    dropped = new ArrayList<>(2);
-                }
-                dropped.add(name);
+                metrics.droppedUnderscore();
+                dropped = drop(dropped, name);
+            }
+            else if (AsciiString.contentEqualsIgnoreCase(name, X_ORIGINAL_URL) || AsciiString.contentEqualsIgnoreCase(name, X_REWRITE_URL)) {
+                metrics.droppedRewriteUrl();
+                dropped = drop(dropped, name);
             }
         }
         if (hosts > 1) {
@@ -207,6 +211,12 @@ final class RequestScreen extends ChannelDuplexHandler {
             }
         }
         return null;
+    }
+
+    private static List<CharSequence> drop(List<CharSequence> dropped, CharSequence name) {
+        List<CharSequence> names = dropped == null ? new ArrayList<>(2) : dropped;
+        names.add(name);
+        return names;
     }
 
     private static boolean isChunked(CharSequence value) {

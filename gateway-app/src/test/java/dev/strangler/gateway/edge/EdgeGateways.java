@@ -16,6 +16,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.strangler.gateway.GatewayApplication;
+import dev.strangler.gateway.support.Http;
 import dev.strangler.gateway.support.RecordingBackend;
 import dev.strangler.gateway.support.RoutesFile;
 
@@ -63,6 +64,13 @@ final class EdgeGateways implements AutoCloseable {
     int port(String path) {
         ConfigurableApplicationContext gateway = path.equals("direct") ? direct : chain;
         return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** The gateway's Prometheus page, from its management port. */
+    String metrics(String path) {
+        ConfigurableApplicationContext gateway = path.equals("direct") ? direct : chain;
+        return Http.get("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus")
+                .body();
     }
 
     @Override

@@ -63,6 +63,18 @@ class RequestHeadersTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "direct", "scg" })
+    void refusalsAndDroppedHeadersAreCounted(String path) throws Exception {
+        passed(path, "Host: a", "X_Forwarded_For: 6.6.6.6", "X-Original-URL: /admin");
+        exchange(gateways.port(path), "GET /api/c HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+
+        assertThat(gateways.metrics(path)).containsPattern("strangler_edge_headers_dropped_total\\{kind=\"underscore\"} [1-9]")
+                .containsPattern("strangler_edge_headers_dropped_total\\{kind=\"rewrite-url\"} [1-9]")
+                .containsPattern("strangler_edge_refused_total\\{reason=\"bad-header\"} [1-9]")
+                .contains("strangler_edge_refused_total{reason=\"header-timeout\"} 0.0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "direct", "scg" })
     void rewriteUrlHeadersAreDropped(String path) throws Exception {
         RecordingBackend.Received received = passed(path, "Host: a", "X-Original-URL: /admin", "x-rewrite-url: /admin");
 
