@@ -3,6 +3,7 @@ package dev.strangler.gateway.edge;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * What the public port accepts at the edge of a request, under {@code strangler.edge.*} (see docs/security.md). The
@@ -14,13 +15,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param underscoreHeaders what happens to a request header whose name holds an underscore
  */
 @ConfigurationProperties(EdgeProperties.PREFIX)
-public record EdgeProperties(Duration headerReadTimeout, UnderscoreHeaders underscoreHeaders) {
+public record EdgeProperties(@DefaultValue("60s") Duration headerReadTimeout,
+        @DefaultValue("drop") UnderscoreHeaders underscoreHeaders) {
 
     public static final String PREFIX = "strangler.edge";
 
     public EdgeProperties {
-        headerReadTimeout = headerReadTimeout == null ? Duration.ofSeconds(60) : headerReadTimeout;
-        underscoreHeaders = underscoreHeaders == null ? UnderscoreHeaders.DROP : underscoreHeaders;
         if (headerReadTimeout.isNegative()) {
             throw new IllegalArgumentException(PREFIX + ".header-read-timeout is " + headerReadTimeout
                     + "; write a positive duration such as 60s, or 0 for no limit");
