@@ -176,7 +176,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         if (framing == Framing.HEAD) {
             // Netty consumes whole header lines only: what it left starts a line of the same head, unless a message
             // ended here and what is left starts the next one.
-            headBegun = messageEnded ? false : headBegun || consumed > 0;
+            headBegun = !messageEnded && (headBegun || consumed > 0);
             if (headSince < 0 && (headBegun || in.isReadable())) {
                 headStarted(ctx);
             }

@@ -76,6 +76,7 @@ class RequestSmugglingTest {
 
         Thread.sleep(200);
         assertThat(gateways.backend.targets()).as("requests the backend parsed").doesNotContain(smuggled);
+        assertThat(gateways.backend.rawConnections()).as("bytes the backend received").noneMatch(raw -> raw.contains(smuggled));
         assertRefused(reply, 400, method.equals("HEAD"));
     }
 
