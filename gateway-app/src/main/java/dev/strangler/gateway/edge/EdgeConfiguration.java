@@ -77,15 +77,21 @@ class EdgeConfiguration {
         });
     }
 
-    /** The decoder settings Reactor Netty gives its own codec (HttpServerConfig.configureHttp11Pipeline). */
+    /**
+     * The limits Reactor Netty gives its own codec (HttpServerConfig.configureHttp11Pipeline), with the checks the edge
+     * relies on fixed on: header validation, a single Content-Length and CRLF line ends hold whatever
+     * {@code server.netty.validate-headers} or Netty's {@code io.netty.handler.codec.http.defaultStrictLineParsing}
+     * say.
+     */
     static HttpDecoderConfig decoderConfig(HttpRequestDecoderSpec decoder) {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(decoder.maxInitialLineLength())
                 .setMaxHeaderSize(decoder.maxHeaderSize())
                 .setMaxChunkSize(decoder.maxChunkSize())
-                .setValidateHeaders(decoder.validateHeaders())
                 .setInitialBufferSize(decoder.initialBufferSize())
-                .setAllowDuplicateContentLengths(decoder.allowDuplicateContentLengths())
-                .setAllowPartialChunks(decoder.allowPartialChunks());
+                .setAllowPartialChunks(decoder.allowPartialChunks())
+                .setValidateHeaders(true)
+                .setAllowDuplicateContentLengths(false)
+                .setStrictLineParsing(true);
     }
 }

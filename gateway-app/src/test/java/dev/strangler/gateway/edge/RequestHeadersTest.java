@@ -26,13 +26,16 @@ import dev.strangler.gateway.support.RecordingBackend;
 class RequestHeadersTest {
 
     static EdgeGateways gateways;
-    /** Started with the others: closing a gateway stops Reactor Netty's shared event loops, under every gateway. */
+    /**
+     * Away from the defaults: underscores refused, and Reactor Netty's header validation off. Started with the others:
+     * closing a gateway stops Reactor Netty's shared event loops, under every gateway.
+     */
     static EdgeGateways rejecting;
 
     @BeforeAll
     static void start() {
         gateways = new EdgeGateways();
-        rejecting = new EdgeGateways("strangler.edge.underscore-headers=reject");
+        rejecting = new EdgeGateways("strangler.edge.underscore-headers=reject", "server.netty.validate-headers=false");
     }
 
     @AfterAll
@@ -156,5 +159,13 @@ class RequestHeadersTest {
 
         assertRefused(reply, 400, false);
         assertThat(reply.text()).contains("X_Forwarded_For");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "direct", "scg" })
+    void headerChecksHoldWhenServerHeaderValidationIsOff(String path) throws Exception {
+        assertRefused(exchange(rejecting.port(path), "POST /api/v HTTP/1.1\r\nHost: a\r\nContent-Length : 5\r\n\r\nhello"),
+                400, false);
+        assertRefused(exchange(rejecting.port(path), "GET /api/v HTTP/1.1\nHost: a\n\n"), 400, false);
     }
 }
