@@ -47,6 +47,10 @@ class DirectConnectionTest {
     static final CannedBackend canned = new CannedBackend(Map.of(
             "/c/extra", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                     + "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil"));
+    /** Answers as soon as it has read a request's head, before its body: its own, so the count of its connections is. */
+    static final CannedBackend early = new CannedBackend(Map.of(
+            "/early", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nearly",
+            "/early/ok", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
     /** Says Connection: close and keeps the connection open: only the header tells. Its own, so no other test's connection is pooled. */
     static final CannedBackend closer = new CannedBackend(Map.of(
             "/close", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye"));
@@ -59,7 +63,8 @@ class DirectConnectionTest {
                 "  streams: { url: \"" + backend.url("127.0.0.1") + "\" }\n"
                         + "  named: { url: \"" + backend.url("localhost") + "\" }\n"
                         + "  canned: { url: \"" + canned.url() + "\" }\n"
-                        + "  closer: { url: \"" + closer.url() + "\" }\ndefaultBackend:") + """
+                        + "  closer: { url: \"" + closer.url() + "\" }\n"
+                        + "  early: { url: \"" + early.url() + "\" }\ndefaultBackend:") + """
                 routes:
                   - id: orders-api
                     paths: [/api/orders, /api/orders/**]
@@ -82,6 +87,10 @@ class DirectConnectionTest {
                     paths: [/close]
                     backend: closer
                     stage: migrated
+                  - id: early
+                    paths: [/early, /early/**]
+                    backend: early
+                    stage: migrated
                 """);
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
                 "--strangler.routes-file=" + fixture.routes.path());
@@ -94,6 +103,7 @@ class DirectConnectionTest {
         backend.close();
         canned.close();
         closer.close();
+        early.close();
         fixture.legacy.close();
         fixture.orders.close();
     }
@@ -242,6 +252,33 @@ class DirectConnectionTest {
     }
 
     @Test
+    void aBackendThatDiesMidChunkedAnswerClosesTheClientWithoutALastChunk() throws Exception {
+        try (Socket socket = socket()) {
+            send(socket, "GET /s/partial-chunked HTTP/1.1\r\nHost: a\r\n\r\n");
+            // Read to the close: a connection left open fails on the socket timeout.
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(text.toLowerCase()).startsWith("http/1.1 200").contains("transfer-encoding: chunked")
+                    .contains("\r\n\r\n5\r\n01234\r\n");
+            assertThat(text).as("a truncated answer never ends with the last chunk").doesNotContain("\r\n0\r\n\r\n");
+        }
+    }
+
+    @Test
+    void aBackendConnectionWhoseAnswerCameBeforeTheWholeRequestIsNotUsedAgain() throws Exception {
+        int before = early.connections();
+        try (Socket socket = socket()) {
+            InputStream in = socket.getInputStream();
+            send(socket, "POST /early HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabcd");
+            assertThat(RawResponse.read(in, false).body()).isEqualTo("early");
+            // The rest of the body goes nowhere; the backend had taken the first bytes for its next request's head.
+            send(socket, "efghij");
+            send(socket, "GET /early/ok HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(RawResponse.read(in, false).body()).isEqualTo("ok");
+        }
+        assertThat(early.connections() - before).as("backend connections for two requests in turn").isEqualTo(2);
+    }
+
+    @Test
     void aBackendNamedByHostNameIsResolved() {
         HttpResponse<String> response = Http.get(url("/named/port"));
         assertThat(response.statusCode()).isEqualTo(200);
@@ -278,8 +315,9 @@ class DirectConnectionTest {
     /**
      * A backend on loopback that counts its connections and closes those idle for 200 ms. {@code /s/port} answers
      * with the client port of the connection, {@code /s/close} answers with Connection: close, {@code /s/bytes?n=N}
-     * streams N bytes, {@code /s/crc} answers with the length and CRC-32 of the body it got, and {@code /s/partial}
-     * promises 1,000 bytes and closes the connection after 10.
+     * streams N bytes, {@code /s/crc} answers with the length and CRC-32 of the body it got, {@code /s/partial}
+     * promises 1,000 bytes and closes the connection after 10, and {@code /s/partial-chunked} closes it after two
+     * chunks, without the last one.
      */
     static final class Backend implements AutoCloseable {
         final AtomicInteger connections = new AtomicInteger();
@@ -301,6 +339,9 @@ class DirectConnectionTest {
                         .post("/s/crc", (req, res) -> req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
                                 .doOnNext(bytes -> bodiesRead.incrementAndGet())
                                 .flatMap(bytes -> res.sendString(Mono.just(bytes.length + ":" + crc(bytes))).then()))
+                        .get("/s/partial-chunked", (req, res) -> res
+                                .send(Flux.just("01234", "56789").map(text -> Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.US_ASCII))))
+                                .then(Mono.fromRunnable(() -> req.withConnection(c -> c.channel().close()))))
                         .get("/s/partial", (req, res) -> res.header("Content-Length", "1000")
                                 .send(Mono.just(Unpooled.wrappedBuffer("0123456789".getBytes(StandardCharsets.US_ASCII))))
                                 .then(Mono.fromRunnable(() -> req.withConnection(c -> c.channel().close())))))
