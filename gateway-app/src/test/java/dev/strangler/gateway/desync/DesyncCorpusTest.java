@@ -11,8 +11,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,12 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.strangler.gateway.GatewayApplication;
 import dev.strangler.gateway.routing.PathNormalizer;
-import dev.strangler.gateway.support.RoutesFile;
 
 /**
  * Sends every case of the desync corpus (docs/desync-corpus.md) as raw bytes to a gateway, once with the direct path
@@ -60,16 +54,13 @@ class DesyncCorpusTest {
     static final RecordingBackend legacy = new RecordingBackend("legacy");
     static final RecordingBackend orders = new RecordingBackend("orders");
     static final List<RecordingBackend> backends = List.of(legacy, orders);
-    static ConfigurableApplicationContext direct;
-    static ConfigurableApplicationContext springCloudGateway;
+    static TwoPathGateways gateways;
     /** Backend connections already blamed for a partial request, so one stuck connection fails one case. */
     static final Set<String> blamedPartials = new HashSet<>();
 
     @BeforeAll
-    static void start() throws IOException {
-        Path dir = Files.createTempDirectory("desync-corpus");
-        dir.toFile().deleteOnExit();
-        RoutesFile routes = new RoutesFile(dir).write("backends:\n"
+    static void start() {
+        gateways = TwoPathGateways.start("backends:\n"
                 + "  legacy: { url: \"" + legacy.url() + "\" }\n"
                 + "  orders: { url: \"" + orders.url() + "\" }\n"
                 + "defaultBackend: legacy\n"
@@ -80,36 +71,26 @@ class DesyncCorpusTest {
                     backend: orders
                     stage: migrated
                 """);
-        direct = gateway(routes, true);
-        springCloudGateway = gateway(routes, false);
-    }
-
-    private static ConfigurableApplicationContext gateway(RoutesFile routes, boolean directPath) {
-        return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--strangler.routes-file=" + routes.path(), "--strangler.direct-path=" + directPath,
-                "--strangler.access-log=false");
     }
 
     @AfterAll
     static void stop() {
-        direct.close();
-        springCloudGateway.close();
+        gateways.close();
         legacy.close();
         orders.close();
     }
 
     @TestFactory
     Stream<DynamicTest> directPath() {
-        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("direct", direct, c)));
+        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("direct", gateways.port(true), c)));
     }
 
     @TestFactory
     Stream<DynamicTest> springCloudGatewayPath() {
-        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("scg", springCloudGateway, c)));
+        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("scg", gateways.port(false), c)));
     }
 
-    private static void run(String mode, ConfigurableApplicationContext gateway, DesyncCase c) throws Exception {
-        int port = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+    private static void run(String mode, int port, DesyncCase c) throws Exception {
         StrictRequestParser.Split own = StrictRequestParser.split(c.bytes());
         String label = mode + "/" + c.id();
         backends.forEach(b -> b.label(label));
@@ -341,7 +322,7 @@ class DesyncCorpusTest {
     }
 
     /** Whether a backend that decodes the path once, takes '\' for '/' and resolves dot segments would serve a hidden path. */
-    static boolean isHidden(String target) {
+    private static boolean isHidden(String target) {
         String path = target;
         int q = path.indexOf('?');
         if (q >= 0) {

@@ -8,12 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -22,11 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.strangler.gateway.GatewayApplication;
-import dev.strangler.gateway.support.RoutesFile;
+import dev.strangler.gateway.support.CannedBackend;
+
 
 /**
  * Response and request integrity on Spring Cloud Gateway's path: with {@code strangler.direct-path=false}, and for
@@ -38,17 +33,14 @@ import dev.strangler.gateway.support.RoutesFile;
 class SpringCloudGatewayPathIntegrityTest {
 
     static final RecordingBackend recording = new RecordingBackend("recording");
-    static final AbortingBackend aborting = new AbortingBackend(Map.of(
+    static final CannedBackend aborting = CannedBackend.closingAfterEachAnswer(Map.of(
             "/cut/length", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789",
             "/cut/chunked", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
-    static ConfigurableApplicationContext direct;
-    static ConfigurableApplicationContext springCloudGateway;
+    static TwoPathGateways gateways;
 
     @BeforeAll
-    static void start() throws IOException {
-        Path dir = Files.createTempDirectory("scg-integrity");
-        dir.toFile().deleteOnExit();
-        RoutesFile routes = new RoutesFile(dir).write("backends:\n"
+    static void start() {
+        gateways = TwoPathGateways.start("backends:\n"
                 + "  recording: { url: \"" + recording.url() + "\" }\n"
                 + "  aborting: { url: \"" + aborting.url() + "\" }\n"
                 + "defaultBackend: recording\n"
@@ -59,19 +51,11 @@ class SpringCloudGatewayPathIntegrityTest {
                     backend: aborting
                     stage: migrated
                 """);
-        direct = gateway(routes, true);
-        springCloudGateway = gateway(routes, false);
-    }
-
-    private static ConfigurableApplicationContext gateway(RoutesFile routes, boolean directPath) {
-        return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--strangler.routes-file=" + routes.path(), "--strangler.direct-path=" + directPath, "--strangler.access-log=false");
     }
 
     @AfterAll
     static void stop() {
-        direct.close();
-        springCloudGateway.close();
+        gateways.close();
         recording.close();
         aborting.close();
     }
@@ -84,8 +68,7 @@ class SpringCloudGatewayPathIntegrityTest {
         }
 
         int port() {
-            ConfigurableApplicationContext gateway = directPath ? direct : springCloudGateway;
-            return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+            return gateways.port(directPath);
         }
 
         @Override
@@ -176,89 +159,5 @@ class SpringCloudGatewayPathIntegrityTest {
             fail("the gateway left the connection open after: " + StrictRequestParser.printable(all.toString(StandardCharsets.ISO_8859_1)));
         }
         return all.toString(StandardCharsets.ISO_8859_1).replaceFirst("^HTTP/1\\.1 100 Continue\r\n\r\n", "");
-    }
-
-    /** A backend that writes the start of an answer for a path and then closes the connection; 200 "ok" otherwise. */
-    static final class AbortingBackend implements AutoCloseable {
-
-        private final ServerSocket server;
-        private final Map<String, String> partial;
-
-        AbortingBackend(Map<String, String> partial) {
-            this.partial = Map.copyOf(partial);
-            try {
-                server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            }
-            catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            Thread acceptor = new Thread(this::accept, "aborting-backend");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getLocalPort();
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    Thread connection = new Thread(() -> serve(socket), "aborting-backend-connection");
-                    connection.setDaemon(true);
-                    connection.start();
-                }
-                catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket socket) {
-            try (socket) {
-                socket.setSoTimeout(30_000);
-                InputStream in = socket.getInputStream();
-                OutputStream out = socket.getOutputStream();
-                byte[] data = new byte[0];
-                byte[] buffer = new byte[4096];
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    byte[] joined = new byte[data.length + n];
-                    System.arraycopy(data, 0, joined, 0, data.length);
-                    System.arraycopy(buffer, 0, joined, data.length, n);
-                    data = joined;
-                    StrictRequestParser.Result result;
-                    while ((result = StrictRequestParser.parse(data, 0, data.length)) instanceof StrictRequestParser.Parsed parsed) {
-                        data = java.util.Arrays.copyOfRange(data, parsed.end(), data.length);
-                        String answer = partial.get(parsed.request().target());
-                        if (answer != null) {
-                            out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                            out.flush();
-                            return;
-                        }
-                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-                        out.flush();
-                    }
-                    if (result instanceof StrictRequestParser.Incomplete incomplete && incomplete.expectsContinue()) {
-                        out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                        out.flush();
-                    }
-                }
-            }
-            catch (IOException e) {
-                // The gateway went away.
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                server.close();
-            }
-            catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
