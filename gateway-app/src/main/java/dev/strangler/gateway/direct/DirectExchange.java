@@ -146,8 +146,8 @@ final class DirectExchange {
     }
 
     /**
-     * The client's request as the backend gets it: the client's headers without hop-by-hop, Host and forwarding
-     * headers, then the backend's own Host, the gateway's X-Forwarded-* and the trace context; with User-Agent,
+     * The client's request as the backend gets it: the client's headers without hop-by-hop, Host, forwarding and
+     * framing headers, then the backend's own Host, the gateway's X-Forwarded-* and the trace context; with User-Agent,
      * Accept and body framing as Reactor Netty's client, on the other path, would send them.
      */
     private HttpRequest backendRequest() {
@@ -157,23 +157,12 @@ final class DirectExchange {
         String connectionHeader = HopByHop.connection(in);
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
-            if (!HttpHeaderNames.HOST.contentEqualsIgnoreCase(name) && !ForwardedHeadersPolicy.isForwardingHeader(name)
-                    && !HopByHop.dropped(name, connectionHeader)) {
+            if (!HttpHeaderNames.HOST.contentEqualsIgnoreCase(name) && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
+                    && !ForwardedHeadersPolicy.isForwardingHeader(name) && !HopByHop.dropped(name, connectionHeader)) {
                 headers.add(name, header.getValue());
             }
         }
-        HttpMethod method = request.method();
-        // Transfer-Encoding is hop-by-hop, but a chunked body must stay chunked. Otherwise, as Reactor Netty's
-        // client frames it: a body of unknown length goes chunked for any method but GET, HEAD and DELETE, and
-        // those three say Content-Length: 0.
-        if (in.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)
-                || (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && !HttpMethod.GET.equals(method)
-                        && !HttpMethod.HEAD.equals(method) && !HttpMethod.DELETE.equals(method))) {
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
-        }
+        frame(request, headers);
         if (!headers.contains(HttpHeaderNames.USER_AGENT)) {
             headers.set(HttpHeaderNames.USER_AGENT, HttpClient.USER_AGENT);
         }
@@ -185,6 +174,24 @@ final class DirectExchange {
                 connection.scheme());
         proxy.spans.inject(span, headers);
         return out;
+    }
+
+    /**
+     * Frames the body the backend gets by the body the decoder reads, never by a header copied through: the backend
+     * must find the request's end where the gateway found it. A chunked body stays chunked (Transfer-Encoding itself
+     * is hop-by-hop); a body of known length keeps it; otherwise, as Reactor Netty's client frames it, a body of
+     * unknown length goes chunked for any method but GET, HEAD and DELETE, and those three say Content-Length: 0.
+     */
+    private static void frame(HttpRequest request, HttpHeaders headers) {
+        HttpMethod method = request.method();
+        long length = HttpUtil.getContentLength(request, -1L);
+        if (HttpUtil.isTransferEncodingChunked(request)
+                || (length < 0 && !HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method) && !HttpMethod.DELETE.equals(method))) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        else {
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, Math.max(length, 0));
+        }
     }
 
     /** A piece of the client's request body. */

@@ -37,14 +37,20 @@ public final class Problems {
         return response.writeWith(Mono.just(buffer));
     }
 
-    /** The problem document itself, for a response that is not written through a {@link ServerWebExchange}. */
+    /**
+     * The problem document itself, for a response that is not written through a {@link ServerWebExchange}.
+     *
+     * @param instance the request path, or null to leave it out (for a request that could not be read)
+     */
     public static byte[] json(HttpStatus status, String type, String title, String detail, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + type);
         body.put("title", title);
         body.put("status", status.value());
         body.put("detail", detail);
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         try {
             return JSON.writeValueAsBytes(body);
         }
