@@ -40,6 +40,8 @@ public final class MalformedRequestBodies extends ChannelDuplexHandler {
     private long requests = 1;
     private long answers;
     private boolean closeAfterAnswer;
+    /** Whether part of the current request's body has gone on towards the backend. */
+    private boolean bodyStarted;
 
     /**
      * {@code server} with this handler on each HTTP/1.1 connection. Reactor Netty calls this when a connection's first
@@ -60,8 +62,13 @@ public final class MalformedRequestBodies extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest) {
             requests++;
+            bodyStarted = false;
         }
-        else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+        else if (msg instanceof HttpContent content && !content.decoderResult().isFailure()) {
+            bodyStarted = true;
+        }
+        else if (msg instanceof HttpContent content && bodyStarted) {
+            // Malformed before any of the body went on, the failure is left to the edge's refusal (400 and close).
             Throwable cause = content.decoderResult().cause();
             content.release();
             if (answers >= requests) {
