@@ -67,8 +67,12 @@ public final class MalformedRequestBodies extends ChannelDuplexHandler {
         else if (msg instanceof HttpContent content && !content.decoderResult().isFailure()) {
             bodyStarted = true;
         }
-        else if (msg instanceof HttpContent content && bodyStarted) {
-            // Malformed before any of the body went on, the failure is left to the edge's refusal (400 and close).
+        else if (msg instanceof HttpContent content && !bodyStarted) {
+            // Malformed before any of the body went on: the body fails, so no backend request completes, and the
+            // failure goes on to the edge's refusal (400 problem+json and close), since no answer has begun.
+            ctx.fireExceptionCaught(new MalformedBodyException(content.decoderResult().cause()));
+        }
+        else if (msg instanceof HttpContent content) {
             Throwable cause = content.decoderResult().cause();
             content.release();
             if (answers >= requests) {
