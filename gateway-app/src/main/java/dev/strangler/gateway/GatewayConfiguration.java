@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -37,6 +38,7 @@ import dev.strangler.gateway.routing.RoutesReloader;
 import dev.strangler.gateway.routing.StranglerHeadersFilter;
 import dev.strangler.gateway.routing.TargetUrlFilter;
 import dev.strangler.gateway.web.InformationalResponses;
+import dev.strangler.gateway.web.MalformedRequestBodies;
 import dev.strangler.gateway.web.ProblemErrorHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
@@ -173,6 +175,12 @@ class GatewayConfiguration {
     @Bean
     HttpClientCustomizer informationalResponsesDropped() {
         return InformationalResponses::droppedBy;
+    }
+
+    /** The public port: a request body that turns malformed aborts its backend request on Spring Cloud Gateway's path. */
+    @Bean
+    NettyServerCustomizer malformedRequestBodiesAbort() {
+        return MalformedRequestBodies::guarded;
     }
 
     @Bean

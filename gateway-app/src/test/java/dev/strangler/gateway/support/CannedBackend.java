@@ -15,15 +15,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A backend that writes, for each request on a keep-alive connection, the bytes given for its path, exactly: what
  * no well-behaved HTTP server library would send (1xx heads before the answer, bytes after its end, framing of its
- * own). Requests must have no body. An unknown path gets a 404; an HTTP/1.0 answer closes the connection.
+ * own). Requests must have no body. An unknown path gets a 404; an HTTP/1.0 answer closes the connection, and so
+ * does every answer of a backend made by {@link #closingAfterEachAnswer}, which can thus die part way through one.
  */
 public final class CannedBackend implements AutoCloseable {
 
     private final ServerSocket server;
     private final Map<String, String> answers;
     private final AtomicInteger connections = new AtomicInteger();
+    private final boolean closeAfterEachAnswer;
 
     public CannedBackend(Map<String, String> answers) {
+        this(answers, false);
+    }
+
+    /** A backend that closes the connection right after writing an answer's bytes, complete or not. */
+    public static CannedBackend closingAfterEachAnswer(Map<String, String> answers) {
+        return new CannedBackend(answers, true);
+    }
+
+    private CannedBackend(Map<String, String> answers, boolean closeAfterEachAnswer) {
+        this.closeAfterEachAnswer = closeAfterEachAnswer;
         this.answers = Map.copyOf(answers);
         try {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -71,7 +83,7 @@ public final class CannedBackend implements AutoCloseable {
                 String answer = answers.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
                 out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                if (answer.startsWith("HTTP/1.0")) {
+                if (closeAfterEachAnswer || answer.startsWith("HTTP/1.0")) {
                     // An HTTP/1.0 answer without a length ends where the connection does.
                     return;
                 }

@@ -181,6 +181,34 @@ class IstioManifestsTest {
     }
 
     @Test
+    void theGatewaysManagementPortAdmitsOnlyPrometheusScrapes() {
+        String management = String.valueOf(AppModule.load("gateway-app").managementPort());
+        AuthorizationPolicy gateway = policyFor("gateway-app");
+        assertThat(gateway.getSpec().getAction().name()).isEqualTo("ALLOW");
+        boolean scrapes = false;
+        for (Rule rule : gateway.getSpec().getRules()) {
+            List<io.fabric8.istio.api.api.security.v1beta1.RuleTo> to = rule.getTo() == null ? List.of() : rule.getTo();
+            boolean reachesManagement = to.isEmpty() || to.stream().anyMatch(t -> t.getOperation().getPorts() == null
+                    || t.getOperation().getPorts().isEmpty() || t.getOperation().getPorts().contains(management));
+            if (!reachesManagement) {
+                continue;
+            }
+            assertThat(rule.getFrom()).as("a rule reaching the management port names its callers").isNotEmpty();
+            for (RuleFrom from : rule.getFrom()) {
+                assertThat(from.getSource().getNamespaces()).as("callers of the management port").containsExactly("monitoring");
+                assertThat(from.getSource().getPrincipals()).as("callers of the management port").isNullOrEmpty();
+            }
+            for (var t : to) {
+                assertThat(t.getOperation().getPorts()).containsExactly(management);
+                assertThat(t.getOperation().getMethods()).containsExactly("GET");
+                assertThat(t.getOperation().getPaths()).containsExactly("/actuator/prometheus");
+            }
+            scrapes = true;
+        }
+        assertThat(scrapes).as("Prometheus may scrape /actuator/prometheus").isTrue();
+    }
+
+    @Test
     void daprTrafficBetweenSidecarsAndToItsStoresIsAllowed() {
         List<String> daprIdentities = mesh.all(Deployment.class).stream()
                 .filter(d -> "true".equals(annotation(d, "dapr.io/enabled")))

@@ -18,6 +18,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +79,7 @@ class KubernetesManifestsTest {
         assertThat(problems).isEmpty();
         assertThat(built.documents()).extracting(YamlDocument::kind)
                 .contains("Namespace", "ServiceAccount", "Deployment", "Service", "ConfigMap", "PodDisruptionBudget",
-                        "HorizontalPodAutoscaler", "Component", "PersistentVolumeClaim");
+                        "HorizontalPodAutoscaler", "Component", "PersistentVolumeClaim", "NetworkPolicy");
     }
 
     @Test
@@ -248,9 +252,78 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void gatewayManagementPortIsReachableByTheKubeletAndPrometheusOnly() {
+        AppModule app = AppModule.load("gateway-app");
+        assertThat(app.property("management.server.address")).as("outside a container actuator listens on loopback")
+                .contains("127.0.0.1");
+        assertThat(app.reads("MANAGEMENT_ADDRESS")).isTrue();
+        assertThat(RepositoryLayout.read(RepositoryLayout.resolve("gateway-app/Dockerfile")))
+                .as("the image listens on the pod's address, where the kubelet probes and Prometheus scrapes")
+                .containsPattern("(?m)^ENV MANAGEMENT_ADDRESS=0\\.0\\.0\\.0$");
+        Deployment gateway = deployment("gateway-app");
+        Container container = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getEnv()).as("the Deployment keeps the image's management address")
+                .noneMatch(e -> e.getName().equals("MANAGEMENT_ADDRESS"));
+        int management = app.managementPort();
+        int api = app.serverPort();
+        Map<String, String> podLabels = gateway.getSpec().getTemplate().getMetadata().getLabels();
+
+        List<NetworkPolicy> policies = local.all(NetworkPolicy.class).stream()
+                .filter(p -> p.getSpec().getPolicyTypes().contains("Ingress"))
+                .filter(p -> podLabels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                .toList();
+        assertThat(policies).as("an Ingress NetworkPolicy selects the gateway's pods").isNotEmpty();
+        boolean apiOpen = false;
+        boolean prometheusAllowed = false;
+        for (NetworkPolicy policy : policies) {
+            for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+                String where = "NetworkPolicy " + policy.getMetadata().getName() + " rule " + rule;
+                apiOpen |= opens(rule, container, api);
+                if (!opens(rule, container, management)) {
+                    continue;
+                }
+                assertThat(rule.getFrom()).as(where + " opens the management port to everyone").isNotEmpty();
+                for (NetworkPolicyPeer peer : rule.getFrom()) {
+                    assertThat(peer.getIpBlock()).as(where).isNull();
+                    assertThat(peer.getNamespaceSelector()).as(where + ": a peer in this namespace would reach actuator").isNotNull();
+                    assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .as(where).containsExactly(Map.entry("kubernetes.io/metadata.name", "monitoring"));
+                    assertThat(peer.getPodSelector()).as(where + ": every pod of the monitoring namespace").isNotNull();
+                    assertThat(peer.getPodSelector().getMatchLabels()).as(where)
+                            .containsEntry("app.kubernetes.io/name", "prometheus");
+                    prometheusAllowed = true;
+                }
+            }
+        }
+        assertThat(apiOpen).as("the public port stays open").isTrue();
+        assertThat(prometheusAllowed).as("Prometheus may scrape the management port").isTrue();
+    }
+
+    @Test
     void namespaceGetsIstioSidecars() {
         Namespace namespace = local.find(Namespace.class, null, NAMESPACE).orElseThrow();
         assertThat(namespace.getMetadata().getLabels()).containsEntry("istio-injection", "enabled");
+    }
+
+    /** Whether a NetworkPolicy rule lets connections reach this container port (a rule without ports opens all of them). */
+    private static boolean opens(NetworkPolicyIngressRule rule, Container container, int port) {
+        if (rule.getPorts() == null || rule.getPorts().isEmpty()) {
+            return true;
+        }
+        for (NetworkPolicyPort p : rule.getPorts()) {
+            if (p.getPort() == null) {
+                return true;
+            }
+            String name = p.getPort().getStrVal();
+            int number = name == null ? p.getPort().getIntVal() : container.getPorts().stream()
+                    .filter(c -> name.equals(c.getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError(container.getName() + " has no port named " + name)).getContainerPort();
+            int end = p.getEndPort() == null ? number : p.getEndPort();
+            if (port >= number && port <= end) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Deployment deployment(String name) {
