@@ -12,15 +12,24 @@ local TABLE = json.read(here .. "/edge_tagging_cases.json")
 local LEVELS = { warn = "Warn", error = "Err" }
 local UUID_V7 = "^%x%x%x%x%x%x%x%x%-%x%x%x%x%-7%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x$"
 
--- A name or value of the table: a string, or pieces joined ({repeat, times} repeats a string).
+-- A name or value of the table: a piece, or a list of pieces joined; a piece is a string or
+-- {repeat = s, times = n}.
+local function piece_text(piece)
+  if type(piece) == "string" then
+    return piece
+  end
+  assert(type(piece["repeat"]) == "string" and type(piece.times) == "number", "a piece is a string or {repeat, times}")
+  return string.rep(piece["repeat"], piece.times)
+end
+
 local function text(v, i)
   local s
-  if type(v) == "string" then
-    s = v
+  if type(v) == "string" or v["repeat"] ~= nil then
+    s = piece_text(v)
   else
     local out = {}
     for _, piece in ipairs(v) do
-      out[#out + 1] = type(piece) == "string" and piece or string.rep(piece["repeat"], piece.times)
+      out[#out + 1] = piece_text(piece)
     end
     s = table.concat(out)
   end
