@@ -68,7 +68,8 @@ local function string_at(text, pos)
     elseif string.byte(c) < 0x20 then
       fail(text, i, "control character in string")
     else
-      local j = string.find(text, '["\\%c]', i) or #text + 1
+      -- JSON forbids only bytes below 0x20 unescaped; %c would also match DEL (0x7f) and never advance.
+      local j = string.find(text, '["\\%z\1-\31]', i) or #text + 1
       out[#out + 1] = string.sub(text, i, j - 1)
       i = j
     end
