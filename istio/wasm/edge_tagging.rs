@@ -189,18 +189,26 @@ fn log(level: u32, message: &[u8]) {
     }
 }
 
-/// "event=<event> error=<call> returned <status>", the shape of the Lua filter's log lines.
-fn log_failure(level: u32, event: &[u8], call: &[u8], status: u32) {
+/// "event=<event> error=<call> returned <status>" (or "... returned malformed pairs"), the shape of the Lua
+/// filter's log lines.
+fn log_failure(level: u32, event: &[u8], error: &HostError) {
     let mut line = Text::<160>::new();
-    line.push(b"event=").push(event).push(b" error=").push(call).push(b" returned ").push_u64(status as u64);
+    line.push(b"event=").push(event).push(b" error=").push(error.call).push(b" returned ");
+    match error.status {
+        MALFORMED => line.push(b"malformed pairs"),
+        status => line.push_u64(status as u64),
+    };
     log(level, line.as_slice());
 }
 
-/// A host call that did not return Ok: which call, and its status.
+/// A host call that did not return Ok: which call, and its status (or MALFORMED).
 struct HostError {
     call: &'static [u8],
     status: u32,
 }
+
+/// Not a proxy-wasm status: the call returned Ok, but its result could not be parsed.
+const MALFORMED: u32 = u32::MAX;
 
 fn check(call: &'static [u8], status: u32) -> Result<(), HostError> {
     if status == OK {
@@ -224,7 +232,7 @@ fn header_pairs<'a>(map: u32) -> Result<Pairs<'a>, HostError> {
     let mut data: *mut u8 = core::ptr::null_mut();
     let mut size: usize = 0;
     check(b"proxy_get_header_map_pairs", unsafe { proxy_get_header_map_pairs(map, &mut data, &mut size) })?;
-    Pairs::parse(host_bytes(data, size)).ok_or(HostError { call: b"proxy_get_header_map_pairs (malformed pairs)", status: OK })
+    Pairs::parse(host_bytes(data, size)).ok_or(HostError { call: b"proxy_get_header_map_pairs", status: MALFORMED })
 }
 
 fn remove_header(map: u32, name: &[u8]) -> Result<(), HostError> {
@@ -547,7 +555,7 @@ const PROBLEM_BODY: &[u8] =
 const PROBLEM_HEADERS: &[u8] = b"\x01\x00\x00\x00\x0c\x00\x00\x00\x18\x00\x00\x00content-type\x00application/problem+json\x00";
 
 fn refuse(error: &HostError) -> u32 {
-    log_failure(LOG_ERROR, b"edge_strip_failed", error.call, error.status);
+    log_failure(LOG_ERROR, b"edge_strip_failed", error);
     let details = b"edge_strip_failed";
     let status = unsafe {
         proxy_send_local_response(
@@ -562,7 +570,7 @@ fn refuse(error: &HostError) -> u32 {
         )
     };
     if status != OK {
-        log_failure(LOG_ERROR, b"edge_local_reply_failed", b"proxy_send_local_response", status);
+        log_failure(LOG_ERROR, b"edge_local_reply_failed", &HostError { call: b"proxy_send_local_response", status });
     }
     // Never forwarded unstripped: the stream stays stopped even if the reply could not be sent.
     ACTION_PAUSE
@@ -600,7 +608,7 @@ fn on_request_headers(context: u32) -> u32 {
         Err(e) => return refuse(&e),
     }
     if let Err(e) = tag_request(context, &pairs) {
-        log_failure(LOG_WARN, b"edge_tagging_failed", e.call, e.status);
+        log_failure(LOG_WARN, b"edge_tagging_failed", &e);
     }
     ACTION_CONTINUE
 }
@@ -641,7 +649,7 @@ pub extern "C" fn proxy_on_request_headers(context: u32, _headers: usize, _end_o
 pub extern "C" fn proxy_on_response_headers(context: u32, _headers: usize, _end_of_stream: u32) -> u32 {
     callback(|| {
         if let Err(e) = tag_response(context) {
-            log_failure(LOG_WARN, b"edge_duration_failed", e.call, e.status);
+            log_failure(LOG_WARN, b"edge_duration_failed", &e);
         }
         ACTION_CONTINUE
     })
