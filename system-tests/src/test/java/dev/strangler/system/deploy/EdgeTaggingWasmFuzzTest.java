@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.strangler.system.deploy.edge.EdgeWasmHost;
-import dev.strangler.system.deploy.edge.EdgeWasmHost.LogLine;
 import dev.strangler.system.deploy.edge.EnvoyHeaderMap;
 import dev.strangler.system.deploy.edge.RandomHeaders;
 import io.roastedroot.proxywasm.LogLevel;
@@ -31,7 +30,6 @@ class EdgeTaggingWasmFuzzTest {
     private static final Pattern INTERNAL = Pattern.compile("(x-strangler-|x-edge-|x-dapr-|dapr-).*|x-migration-cohort");
     private static final Pattern USABLE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Pattern COHORT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final String NASTY = " \t;=\",\\%\u00e9\u2713\r\n\u0000\u000b\u007f";
 
     private static WasmModule module;
 
