@@ -13,7 +13,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Runs the ingress gateway's Lua filter (istio/lua/edge-tagging.lua) under real LuaJIT, the runtime
- * Envoy embeds, in the Envoy stream-handle harness of istio/lua/test. Each Lua case is one test here.
+ * Envoy embeds, in the Envoy stream-handle harness of istio/lua/test. Each Lua case is one test here: the
+ * harness's own cases, and the edge filter's cases of istio/lua/test/edge_tagging_cases.json, which
+ * EdgeTaggingWasmTest runs against the wasm module too.
  */
 class EdgeTaggingLuaTest {
 

@@ -52,7 +52,7 @@ class IstioManifestsTest {
         }
         assertThat(problems).isEmpty();
         assertThat(kinds).contains("Gateway", "VirtualService", "DestinationRule", "PeerAuthentication",
-                "AuthorizationPolicy", "EnvoyFilter", "Configuration", "TrafficExtension");
+                "AuthorizationPolicy", "EnvoyFilter", "Configuration", "TrafficExtension", "WasmPlugin");
     }
 
     @Test

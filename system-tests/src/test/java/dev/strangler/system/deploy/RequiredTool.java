@@ -10,6 +10,7 @@ import java.util.List;
 /** A real tool a deployment check runs. A missing tool fails the test and names the package to install. */
 enum RequiredTool {
     LUAJIT("luajit", "install the Debian package luajit (apt-get install -y luajit)"),
+    BASH("bash", "install the Debian package bash (apt-get install -y bash)"),
     DOCKER_COMPOSE("docker-compose", "install the Debian package docker-compose (apt-get install -y docker-compose)"),
     PROMTOOL("promtool", "install the Debian package prometheus, which has promtool (apt-get install -y prometheus)"),
     KUBECTL("kubectl", "install kubectl 1.27 or later (with its built-in kustomize), e.g. the kubectl package from the"
