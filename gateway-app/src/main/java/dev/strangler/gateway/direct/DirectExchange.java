@@ -8,9 +8,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.springframework.http.HttpStatus;
+
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.web.BackendFailure;
 import dev.strangler.gateway.web.BackendProblem;
+import dev.strangler.gateway.web.MalformedRequestBodies;
+import dev.strangler.gateway.web.Problems;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.tracing.Span;
@@ -224,7 +228,8 @@ final class DirectExchange {
 
     /**
      * The client's request could not be decoded past its head (a malformed chunk, say): the backend must not take
-     * what it got for the whole body. Answered as Reactor Netty answers a request it cannot decode.
+     * what it got for the whole body. Answered with the problem the other path gives, and the connection closed,
+     * since where the next request would start is unknown.
      */
     void requestMalformed() {
         if (done) {
@@ -237,9 +242,13 @@ final class DirectExchange {
             return;
         }
         answerBegun = true;
+        byte[] body = Problems.json(HttpStatus.BAD_REQUEST, "http-400", HttpStatus.BAD_REQUEST.getReasonPhrase(),
+                MalformedRequestBodies.MalformedBodyException.DETAIL, plan.path());
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                Unpooled.EMPTY_BUFFER, UNVALIDATED, UNVALIDATED);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                Unpooled.wrappedBuffer(body), UNVALIDATED, UNVALIDATED);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, PROBLEM_JSON).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        tag(response.headers());
         client.writeAndFlush(response).addListener((ChannelFutureListener) written -> end(false));
     }
 

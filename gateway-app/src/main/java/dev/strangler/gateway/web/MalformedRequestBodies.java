@@ -3,11 +3,13 @@ package dev.strangler.gateway.web;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -17,8 +19,9 @@ import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Makes a request body that turns out malformed part way (a chunk size that is not hex, chunk data without its CRLF)
- * fail the body Spring Cloud Gateway is forwarding, so that the backend request is aborted instead of completed.
+ * Makes a request body that turns out malformed (a chunk size that is not hex, chunk data without its CRLF), in its
+ * first chunk or a later one, fail the body Spring Cloud Gateway is forwarding, so that the backend request is aborted
+ * instead of completed.
  *
  * <p>Netty's decoder ends such a body with a last chunk whose decoder result is the failure. Reactor Netty's server
  * takes any last chunk for the end of the body and completes it: the backend got a complete request with a truncated
@@ -67,11 +70,6 @@ public final class MalformedRequestBodies extends ChannelDuplexHandler {
         else if (msg instanceof HttpContent content && !content.decoderResult().isFailure()) {
             bodyStarted = true;
         }
-        else if (msg instanceof HttpContent content && !bodyStarted) {
-            // Malformed before any of the body went on: the body fails, so no backend request completes, and the
-            // failure goes on to the edge's refusal (400 problem+json and close), since no answer has begun.
-            ctx.fireExceptionCaught(new MalformedBodyException(content.decoderResult().cause()));
-        }
         else if (msg instanceof HttpContent content) {
             Throwable cause = content.decoderResult().cause();
             content.release();
@@ -81,6 +79,13 @@ public final class MalformedRequestBodies extends ChannelDuplexHandler {
                 return;
             }
             closeAfterAnswer = true;
+            if (!bodyStarted) {
+                // Reactor Netty takes an error that comes before any of the body for one nobody will handle, and
+                // closes the connection without an answer (FluxReceive.drainReceiver). An empty piece of body first
+                // makes it the body's error, which Spring Cloud Gateway answers with 400 problem+json; the encoder
+                // of the backend request writes nothing for an empty chunk.
+                ctx.fireChannelRead(new DefaultHttpContent(Unpooled.EMPTY_BUFFER));
+            }
             ctx.fireExceptionCaught(new MalformedBodyException(cause));
             return;
         }
@@ -103,8 +108,11 @@ public final class MalformedRequestBodies extends ChannelDuplexHandler {
     /** The error a malformed body ends with: the client's fault, so 400. */
     public static final class MalformedBodyException extends ResponseStatusException {
 
+        /** The problem detail of the 400, on either proxy path. */
+        public static final String DETAIL = "the request body is not valid HTTP/1.1 framing (RFC 9112 section 7.1)";
+
         MalformedBodyException(Throwable cause) {
-            super(HttpStatus.BAD_REQUEST, "the request body is not valid HTTP/1.1 framing (RFC 9112 section 7.1)", cause);
+            super(HttpStatus.BAD_REQUEST, DETAIL, cause);
         }
     }
 }
