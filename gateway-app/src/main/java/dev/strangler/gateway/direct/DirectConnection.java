@@ -76,6 +76,8 @@ final class DirectConnection extends ChannelDuplexHandler {
                 ctx.channel().config().setAutoRead(false);
                 return;
             }
+            // Whichever path serves it, the connection is busy until its answer has gone.
+            idleTimeout.suspend(ctx);
             Plan plan = passedOnResponses == 0 && closeWhenDone == null && transport != null && !(msg instanceof HttpContent)
                     ? proxy.plan(request) : null;
             if (plan == null) {
@@ -87,7 +89,6 @@ final class DirectConnection extends ChannelDuplexHandler {
             passingOn = false;
             // Reactor Netty reads on demand; this path reads the body as it comes and pushes back with autoRead.
             ctx.channel().config().setAutoRead(true);
-            idleTimeout.suspend(ctx);
             DirectExchange started = new DirectExchange(proxy, this, ctx, transport, request, plan);
             exchange = started;
             try {

@@ -56,7 +56,7 @@ public final class DirectProxy {
     private final BackendAddresses backends = new BackendAddresses();
     private final Duration responseTimeout;
     private final boolean enabled;
-    private final IdleTimeout idleTimeout;
+    private final Duration idleTimeout;
     /** Exchanges between their request's arrival and their response's last byte, over all connections. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -78,12 +78,12 @@ public final class DirectProxy {
         this.responseTimeout = responseTimeout;
         this.tags = tags;
         this.enabled = enabled;
-        this.idleTimeout = idleTimeout == null ? IdleTimeout.NONE : new IdleTimeout(idleTimeout);
+        this.idleTimeout = idleTimeout;
     }
 
     /** The handler for one new client connection. */
     ChannelHandler connectionHandler(Channel channel) {
-        return new DirectConnection(this, BackendChannels.Transport.of(channel), idleTimeout,
+        return new DirectConnection(this, BackendChannels.Transport.of(channel), IdleTimeout.of(idleTimeout),
                 channel.pipeline().get(SslHandler.class) != null);
     }
 

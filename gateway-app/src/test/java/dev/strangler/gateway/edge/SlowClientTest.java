@@ -95,4 +95,22 @@ class SlowClientTest {
             assertThat(rest.text()).isEmpty();
         }
     }
+
+    /** The idle timeout is for the wait between requests: an answer slower than it, after a first one, is not cut. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "direct", "scg" })
+    void anAnswerSlowerThanTheIdleTimeoutIsNotCut(String path) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateways.port(path))) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /api/idle HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(RawResponse.read(socket.getInputStream(), false).status()).isEqualTo(200);
+            // 600 ms into the idle period, so that a timer armed by the first answer comes due during the second.
+            Thread.sleep(600);
+            out.write("GET /slower HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(RawResponse.read(socket.getInputStream(), false).status()).isEqualTo(200);
+        }
+    }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * none), keeps the connection open for the next request, and records every request it parsed with the exact bytes of
  * its connection. Each answer is {@code 200} with the request line it answers as its body, so a client can tell which
  * request its response belongs to. {@code /slow} waits 300 ms before answering, so that a request behind it waits on
- * the same backend connection.
+ * the same backend connection; {@code /slower} waits 1.5 s, longer than the idle timeouts tests set.
  */
 public final class RecordingBackend implements AutoCloseable {
 
@@ -119,7 +119,10 @@ public final class RecordingBackend implements AutoCloseable {
                     return;
                 }
                 received.add(new Received(id, requestLine, List.copyOf(headers), body));
-                if (requestLine.contains(" /slow")) {
+                if (requestLine.contains(" /slower")) {
+                    Thread.sleep(1_500);
+                }
+                else if (requestLine.contains(" /slow")) {
                     Thread.sleep(300);
                 }
                 byte[] answer = requestLine.getBytes(StandardCharsets.ISO_8859_1);
