@@ -9,38 +9,39 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.strangler.gateway.GatewayApplication;
 import dev.strangler.gateway.canary.CanaryBuckets;
+import dev.strangler.gateway.support.EchoBackend;
 import dev.strangler.gateway.support.FlakyBackend;
-import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Gateways;
 import dev.strangler.gateway.support.Http;
+import dev.strangler.gateway.support.ProxyRoutes;
 import dev.strangler.gateway.support.RawResponse;
 
 /**
  * What a migration team relies on the gateway for, asserted as they would check it, on one proxy path per subclass.
  * The subclasses differ by one property, {@code strangler.direct-path}, so both paths are held to the same
  * behaviour; {@link #servedByWebFlux} says which requests each path leaves to Spring WebFlux.
+ * The gateways are shared ({@link ProxyRoutes}): a test counts what a backend or a metric got from what it had.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ProxyBehaviourSuite {
 
     /** Callers from this address are trusted proxies, as the Istio ingress gateway is; 127.0.0.1 is not. */
-    static final String TRUSTED_PROXY = "127.0.0.2";
+    static final String TRUSTED_PROXY = ProxyRoutes.TRUSTED_PROXY;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final GatewayFixture fixture = new GatewayFixture();
-    final FlakyBackend breaking = new FlakyBackend();
-    ConfigurableApplicationContext gateway;
+    final EchoBackend legacy = ProxyRoutes.LEGACY;
+    final EchoBackend orders = ProxyRoutes.ORDERS;
+    final FlakyBackend breaking = ProxyRoutes.BREAKING;
+    Gateways.Gateway gateway;
 
     /** The value of {@code strangler.direct-path} the subclass runs with. */
     abstract boolean directPath();
@@ -50,72 +51,19 @@ abstract class ProxyBehaviourSuite {
 
     @BeforeAll
     void start() {
-        fixture.routes.write(fixture.header().replace("defaultBackend:", "  breaking: { url: \"" + breaking.url() + "\" }\ndefaultBackend:") + """
-                routes:
-                  - id: orders-api
-                    paths: [/api/orders, /api/orders/**]
-                    backend: orders
-                    stage: migrated
-                    rewrite: { prefix: /api/orders, to: /orders }
-                  - id: orders-report
-                    paths: [/api/orders/report]
-                    backend: orders
-                    stage: legacy
-                  - id: canary-cookie
-                    paths: [/canary-cookie/**]
-                    backend: orders
-                    stage: canary
-                    canary: { percent: 50, stickyBy: "cookie:strangler_cohort" }
-                  - id: canary-header
-                    paths: [/canary-header/**]
-                    backend: orders
-                    stage: canary
-                    canary: { percent: 50, stickyBy: "header:X-User-Id" }
-                  - id: shadowed
-                    paths: [/shadowed/**]
-                    backend: orders
-                    stage: shadow
-                  - id: guarded
-                    paths: [/guarded/**]
-                    backend: down
-                    stage: migrated
-                    retries: 1
-                    fallback: legacy
-                  - id: slow
-                    paths: [/slow/**]
-                    backend: orders
-                    stage: migrated
-                    timeout: 300ms
-                    fallback: legacy
-                  - id: breaker
-                    paths: [/breaker/**]
-                    backend: breaking
-                    stage: migrated
-                    circuitBreaker: { failureRate: 50, window: 4, openFor: 60s }
-                """);
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--strangler.routes-file=" + fixture.routes.path(), "--strangler.direct-path=" + directPath(),
-                "--strangler.trusted-proxies=" + TRUSTED_PROXY + "/32");
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        fixture.legacy.close();
-        fixture.orders.close();
-        breaking.close();
+        gateway = ProxyRoutes.gateway(directPath());
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + port() + path;
+        return gateway.url(path);
     }
 
     int port() {
-        return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+        return gateway.port();
     }
 
     String metrics() {
-        return Http.get("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus").body();
+        return gateway.metrics();
     }
 
     // --- routing
@@ -180,13 +128,13 @@ abstract class ProxyBehaviourSuite {
 
     @Test
     void aShadowRouteServesTheClientFromTheMonolithAndCopiesTheReadToTheNewService() throws InterruptedException {
-        int before = fixture.orders.requests();
+        int before = orders.requests();
         HttpResponse<String> r = servedBy("shadowed", () -> Http.get(url("/shadowed/items/1")));
         assertThat(Http.json(r)).containsEntry("backend", "legacy");
-        for (int i = 0; i < 250 && fixture.orders.requests() == before; i++) {
+        for (int i = 0; i < 250 && orders.requests() == before; i++) {
             Thread.sleep(20);
         }
-        assertThat(fixture.orders.requests()).as("the copy reached the new service").isEqualTo(before + 1);
+        assertThat(orders.requests()).as("the copy reached the new service").isEqualTo(before + 1);
     }
 
     // --- headers and the forwarded policy
@@ -244,7 +192,7 @@ abstract class ProxyBehaviourSuite {
 
     @Test
     void aWriteNeverFallsBackRefusedIs503WithRetryAfterAndATimeoutIs504() {
-        int legacyBefore = fixture.legacy.requests();
+        int legacyBefore = legacy.requests();
         HttpResponse<String> refused = Http.post(url("/guarded/orders"), "{\"x\":1}", "Content-Type", "application/json");
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -252,7 +200,7 @@ abstract class ProxyBehaviourSuite {
         HttpResponse<String> slow = Http.post(url("/slow/orders?sleepMs=3000"), "{\"x\":1}", "Content-Type", "application/json");
         assertThat(slow.statusCode()).isEqualTo(504);
         assertProblem(slow);
-        assertThat(fixture.legacy.requests()).as("a write never reaches the other backend").isEqualTo(legacyBefore);
+        assertThat(legacy.requests()).as("a write never reaches the other backend").isEqualTo(legacyBefore);
     }
 
     @Test
@@ -279,7 +227,7 @@ abstract class ProxyBehaviourSuite {
     // --- helpers
 
     /** Sends {@code call} and checks whether Spring WebFlux served it, as this path should for that route. */
-    private HttpResponse<String> servedBy(String routeId, java.util.function.Supplier<HttpResponse<String>> call) {
+    private HttpResponse<String> servedBy(String routeId, Supplier<HttpResponse<String>> call) {
         long before = webFluxRequests();
         HttpResponse<String> r = call.get();
         long expected = servedByWebFlux(routeId) ? 1 : 0;
