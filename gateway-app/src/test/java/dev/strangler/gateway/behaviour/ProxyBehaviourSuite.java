@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +31,8 @@ import dev.strangler.gateway.support.RawResponse;
 /**
  * What a migration team relies on the gateway for, asserted as they would check it, on one proxy path per subclass.
  * The subclasses differ by one property, {@code strangler.direct-path}, so both paths are held to the same
- * behaviour; {@link #servedByWebFlux} says which requests each path leaves to Spring WebFlux.
+ * behaviour; {@link #servedByWebFlux} says which requests each path leaves to Spring WebFlux. A second pair differs
+ * from the first by {@code strangler.response-tags=false}: the same behaviour, and the same figures, without the tags.
  * The gateways are shared ({@link ProxyRoutes}): a test counts what a backend or a metric got from what it had.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,12 +50,17 @@ abstract class ProxyBehaviourSuite {
     /** The value of {@code strangler.direct-path} the subclass runs with. */
     abstract boolean directPath();
 
+    /** The value of {@code strangler.response-tags} the subclass runs with. */
+    boolean responseTags() {
+        return true;
+    }
+
     /** Whether this path leaves a request of this route to Spring WebFlux. */
     abstract boolean servedByWebFlux(String routeId);
 
     @BeforeAll
     void start() {
-        gateway = ProxyRoutes.gateway(directPath());
+        gateway = responseTags() ? ProxyRoutes.gateway(directPath()) : ProxyRoutes.gateway(directPath(), "strangler.response-tags=false");
     }
 
     String url(String path) {
@@ -73,22 +82,22 @@ abstract class ProxyBehaviourSuite {
         HttpResponse<String> r = servedBy("orders-api", () -> Http.get(url("/api/orders/42?expand=items")));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(Http.json(r)).containsEntry("backend", "orders").containsEntry("uri", "/orders/42?expand=items");
-        assertThat(r.headers().firstValue("X-Strangler-Route")).as("the gateway's tag, never the backend's").hasValue("orders-api");
-        assertThat(r.headers().firstValue("X-Strangler-Backend")).hasValue("orders");
+        assertTag(r, "X-Strangler-Route", "orders-api");
+        assertTag(r, "X-Strangler-Backend", "orders");
     }
 
     @Test
     void aMoreSpecificLegacyRouteInsideAMigratedPrefixStaysOnTheMonolithWithItsOwnPath() {
         HttpResponse<String> r = servedBy("orders-report", () -> Http.get(url("/api/orders/report")));
         assertThat(Http.json(r)).containsEntry("backend", "legacy").containsEntry("uri", "/api/orders/report");
-        assertThat(r.headers().firstValue("X-Strangler-Route")).hasValue("orders-report");
+        assertTag(r, "X-Strangler-Route", "orders-report");
     }
 
     @Test
     void anUnmatchedPathGoesToTheDefaultBackend() {
         HttpResponse<String> r = servedBy("default", () -> Http.get(url("/products?page=2")));
         assertThat(Http.json(r)).containsEntry("backend", "legacy").containsEntry("uri", "/products?page=2");
-        assertThat(r.headers().firstValue("X-Strangler-Route")).hasValue("default");
+        assertTag(r, "X-Strangler-Route", "default");
     }
 
     // --- stages
@@ -177,8 +186,8 @@ abstract class ProxyBehaviourSuite {
         HttpResponse<String> r = Http.get(url("/guarded/orders/1"));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(Http.json(r)).containsEntry("backend", "legacy").containsEntry("uri", "/guarded/orders/1");
-        assertThat(r.headers().firstValue("X-Strangler-Backend")).hasValue("legacy");
-        assertThat(r.headers().firstValue("X-Strangler-Fallback")).hasValue("refused");
+        assertTag(r, "X-Strangler-Backend", "legacy");
+        assertTag(r, "X-Strangler-Fallback", "refused");
         assertThat(metrics()).containsPattern(
                 "strangler_requests_seconds_count\\{backend=\"legacy\",outcome=\"FALLBACK\",route=\"guarded\",stage=\"migrated\"} [1-9]");
     }
@@ -187,7 +196,7 @@ abstract class ProxyBehaviourSuite {
     void aReadFallsBackOnATimeout() {
         HttpResponse<String> r = Http.get(url("/slow/x?sleepMs=3000&on=orders"));
         assertThat(Http.json(r)).containsEntry("backend", "legacy");
-        assertThat(r.headers().firstValue("X-Strangler-Fallback")).hasValue("timeout");
+        assertTag(r, "X-Strangler-Fallback", "timeout");
     }
 
     @Test
@@ -224,7 +233,108 @@ abstract class ProxyBehaviourSuite {
         assertProblem(r);
     }
 
+    // --- response tags and metrics
+
+    @Test
+    void aBackendsOwnStranglerHeadersNeverReachTheClient() {
+        HttpResponse<String> r = Http.get(url("/canned/tagged"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertTag(r, "X-Strangler-Route", "canned");
+        assertTag(r, "X-Strangler-Backend", "canned");
+        assertThat(r.headers().firstValue("X-Strangler-Fallback")).as("no fallback served this").isEmpty();
+        assertThat(r.headers().firstValue("X-Strangler-Other")).isEmpty();
+    }
+
+    /**
+     * Each request adds one to exactly one series of {@code strangler.requests}, and which one does not depend on the
+     * proxy path or on {@code strangler.response-tags}: every subclass checks the same list.
+     */
+    @Test
+    void eachRequestIsCountedOnceWithTheSameTagsOnEveryPathWithOrWithoutResponseTags() {
+        String user = "metrics-user";
+        String canarySide = CanaryBuckets.bucket("canary-header", user) < 5_000 ? "orders" : "legacy";
+        assertCountedAs("orders-api", "backend=orders,outcome=SUCCESS,stage=migrated", () -> Http.get(url("/api/orders/1")));
+        assertCountedAs("orders-api", "backend=orders,outcome=CLIENT_ERROR,stage=migrated",
+                () -> Http.get(url("/api/orders/1?status=404")));
+        assertCountedAs("orders-api", "backend=orders,outcome=SERVER_ERROR,stage=migrated",
+                () -> Http.get(url("/api/orders/1?status=503")));
+        assertCountedAs("orders-report", "backend=legacy,outcome=SUCCESS,stage=legacy", () -> Http.get(url("/api/orders/report")));
+        assertCountedAs("default", "backend=legacy,outcome=SUCCESS,stage=legacy", () -> Http.get(url("/products")));
+        assertCountedAs("canary-header", "backend=" + canarySide + ",outcome=SUCCESS,stage=canary",
+                () -> Http.get(url("/canary-header/x"), "X-User-Id", user));
+        assertCountedAs("guarded", "backend=legacy,outcome=FALLBACK,stage=migrated", () -> Http.get(url("/guarded/orders/1")));
+        assertCountedAs("slow", "backend=legacy,outcome=FALLBACK,stage=migrated",
+                () -> Http.get(url("/slow/x?sleepMs=3000&on=orders")));
+        assertCountedAs("down", "backend=down,outcome=SERVER_ERROR,stage=migrated",
+                () -> Http.post(url("/down/orders"), "{}", "Content-Type", "application/json"));
+        assertCountedAs("timeout", "backend=orders,outcome=SERVER_ERROR,stage=migrated",
+                () -> Http.get(url("/timeout/x?sleepMs=2000")));
+    }
+
+    /** Sends {@code call} and checks that it added one to the series of {@code route} with the {@code tags} given, and to no other. */
+    private void assertCountedAs(String route, String tags, Supplier<HttpResponse<String>> call) {
+        Map<String, Double> before = requestCounts(route);
+        call.get();
+        Map<String, Double> added = Map.of();
+        // The count is taken when the exchange has ended, a moment after the client has the answer.
+        for (int i = 0; i < 100 && added.isEmpty(); i++) {
+            added = added(before, requestCounts(route));
+            if (added.isEmpty()) {
+                sleep(20);
+            }
+        }
+        assertThat(added).as("strangler_requests_seconds_count of route %s", route).isEqualTo(Map.of(tags, 1.0));
+    }
+
+    /** The count of each {@code strangler_requests_seconds} series of one route, by its other tags ({@code backend=...,outcome=...,stage=...}). */
+    private Map<String, Double> requestCounts(String route) {
+        Map<String, Double> counts = new TreeMap<>();
+        String prefix = "strangler_requests_seconds_count{";
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(prefix)) {
+                String labels = line.substring(prefix.length(), line.indexOf('}'));
+                List<String> others = new ArrayList<>();
+                boolean ofRoute = false;
+                for (String label : labels.split(",")) {
+                    String name = label.substring(0, label.indexOf('='));
+                    String value = label.substring(label.indexOf('=') + 2, label.length() - 1);
+                    if (name.equals("route")) {
+                        ofRoute = value.equals(route);
+                    }
+                    else {
+                        others.add(name + "=" + value);
+                    }
+                }
+                if (ofRoute) {
+                    counts.put(String.join(",", others), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static Map<String, Double> added(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> added = new TreeMap<>();
+        after.forEach((series, count) -> {
+            double more = count - before.getOrDefault(series, 0.0);
+            if (more != 0) {
+                added.put(series, more);
+            }
+        });
+        return added;
+    }
+
     // --- helpers
+
+    /** The gateway's own response tag: {@code expected} with response tags on, absent with them off. */
+    private void assertTag(HttpResponse<String> r, String name, String expected) {
+        if (responseTags()) {
+            assertThat(r.headers().allValues(name)).as("the gateway's %s, never the backend's", name).containsExactly(expected);
+        }
+        else {
+            assertThat(r.headers().allValues(name)).as("%s with strangler.response-tags=false", name).isEmpty();
+        }
+    }
 
     /** Sends {@code call} and checks whether Spring WebFlux served it, as this path should for that route. */
     private HttpResponse<String> servedBy(String routeId, Supplier<HttpResponse<String>> call) {

@@ -32,7 +32,9 @@ public final class ProxyRoutes {
             "/canned/reset-content", "HTTP/1.1 205 Reset Content\r\nContent-Length: 0\r\n\r\n",
             "/canned/http10", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n",
             "/canned/early-hints", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhints"));
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhints",
+            "/canned/tagged", "HTTP/1.1 200 OK\r\nX-Strangler-Route: evil\r\nX-Strangler-Backend: evil\r\n"
+                    + "X-Strangler-Fallback: evil\r\nX-Strangler-Other: evil\r\nContent-Length: 2\r\n\r\nok"));
 
     /**
      * Backend {@code down} refuses connections; {@code prefixed} has a path of its own, which both paths put before
