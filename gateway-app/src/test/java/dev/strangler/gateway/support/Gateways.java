@@ -2,9 +2,10 @@ package dev.strangler.gateway.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,19 +14,20 @@ import java.util.stream.Stream;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.http.client.ReactorResourceFactory;
 
 import dev.strangler.gateway.GatewayApplication;
 
 /**
  * Running gateways, one per set of routes and properties, shared by every test class that asks for the same set: the
  * first one to ask starts it, and the JVM's exit closes it. A gateway is a whole application on free loopback ports
- * (the public one and the management one), started from a routes file of its own, on event loops of its own. Its backends should come from
+ * (the public one and the management one), started from a routes file of its own. Its backends should come from
  * {@link Backends}, so that two classes that name the same backends write the same routes and get the same gateway.
  *
  * <p>A test class must leave a shared gateway as it found it: it neither closes it nor rewrites its routes file (a
- * test of reloading starts its own application).
+ * test of reloading starts its own application). Nor may it close an application of its own before the JVM exits:
+ * every gateway runs on Reactor Netty's global event loops, as in production, and closing any application stops
+ * them ({@code ReactorResourceFactory} with global resources), under the shared gateways too. A gateway found dead
+ * is an error that says so.
  */
 public final class Gateways {
 
@@ -49,6 +51,11 @@ public final class Gateways {
     public static synchronized Gateway of(String routes, String... properties) {
         Setup setup = new Setup(routes, Stream.of(properties).sorted().toList());
         Gateway running = RUNNING.get(setup);
+        if (running != null && !running.accepts()) {
+            throw new IllegalStateException("the shared gateway on port " + running.port() + " no longer accepts connections: a test "
+                    + "class closed an application before the JVM's exit, and Reactor Netty's global event loops with it; "
+                    + "start it with support/Gateways instead");
+        }
         if (running == null) {
             running = start(setup);
             RUNNING.put(setup, running);
@@ -78,24 +85,7 @@ public final class Gateways {
         }
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0", "--strangler.routes-file=" + file));
         setup.properties().forEach(p -> args.add("--" + p));
-        return new Gateway(new SpringApplicationBuilder(GatewayApplication.class).initializers(Gateways::ownEventLoops)
-                .run(args.toArray(String[]::new)));
-    }
-
-    /**
-     * Event loops of the gateway's own instead of Reactor Netty's global ones, which closing any application stops:
-     * a shared gateway outlives the applications other test classes start and close. Registered here rather than by a
-     * configuration class, which the application's component scan would find for every test.
-     */
-    private static void ownEventLoops(ConfigurableApplicationContext context) {
-        ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
-            ReactorResourceFactory factory = new ReactorResourceFactory();
-            factory.setUseGlobalResources(false);
-            // Closed at the JVM's exit, with nothing in flight: no quiet period to wait out.
-            factory.setShutdownQuietPeriod(Duration.ZERO);
-            factory.setShutdownTimeout(Duration.ofSeconds(1));
-            return factory;
-        });
+        return new Gateway(new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)));
     }
 
     private static synchronized void closeAll() {
@@ -112,6 +102,16 @@ public final class Gateways {
 
         public int managementPort() {
             return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+        }
+
+        boolean accepts() {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port()), 2_000);
+                return true;
+            }
+            catch (IOException e) {
+                return false;
+            }
         }
 
         /** The URL of {@code path} on the public port. */
