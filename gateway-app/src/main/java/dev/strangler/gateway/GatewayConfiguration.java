@@ -5,22 +5,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
-import org.springframework.cloud.gateway.config.HttpClientCustomizer;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.strangler.gateway.observe.AccessLog;
 import dev.strangler.gateway.observe.MigrationEndpoint;
 import dev.strangler.gateway.observe.MigrationStats;
-import dev.strangler.gateway.observe.TrafficObserver;
-import dev.strangler.gateway.resilience.ResilienceFilter;
-import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.observe.TableMetrics;
+import dev.strangler.gateway.observe.TrafficObserver;
+import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routes.InvalidRoutesException;
 import dev.strangler.gateway.routes.ParseResult;
 import dev.strangler.gateway.routes.RoutesFileLocator;
@@ -29,21 +23,13 @@ import dev.strangler.gateway.routes.RoutesParser;
 import dev.strangler.gateway.routing.ActiveRouteTable;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
-import dev.strangler.gateway.routing.MigrationRoutingFilter;
-import dev.strangler.gateway.routing.PathSafetyFilter;
 import dev.strangler.gateway.routing.ResponseTags;
 import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutesReloader;
-import dev.strangler.gateway.routing.StranglerHeadersFilter;
-import dev.strangler.gateway.routing.TargetUrlFilter;
-import dev.strangler.gateway.web.InformationalResponses;
-import dev.strangler.gateway.web.MalformedRequestBodies;
-import dev.strangler.gateway.web.ProblemErrorHandler;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Flux;
 
-/** Wires the migration table into Spring Cloud Gateway. */
+/** The routing core and what both proxy paths share: the table, its reloading, the planner, breakers, metrics. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StranglerProperties.class)
 class GatewayConfiguration {
@@ -91,16 +77,6 @@ class GatewayConfiguration {
                 Clock.systemUTC());
     }
 
-    /**
-     * The only route Spring Cloud Gateway knows: it matches everything, and {@link MigrationRoutingFilter}
-     * picks the real target. Its URI is never called.
-     */
-    @Bean
-    RouteLocator migrationRouteLocator() {
-        Route catchAll = Route.async().id("migration-table").uri("http://0.0.0.0:9").predicate(exchange -> true).build();
-        return () -> Flux.just(catchAll);
-    }
-
     @Bean
     RoutePlanner routePlanner(ActiveRouteTable active) {
         return new RoutePlanner(active);
@@ -112,33 +88,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    MigrationRoutingFilter migrationRoutingFilter(ActiveRouteTable active, RoutePlanner planner, ResponseTags tags) {
-        return new MigrationRoutingFilter(active, planner, tags);
-    }
-
-    @Bean
-    TargetUrlFilter targetUrlFilter() {
-        return new TargetUrlFilter();
-    }
-
-    @Bean
     HiddenPaths hiddenPaths(StranglerProperties properties) {
         return new HiddenPaths(properties.hiddenPaths());
-    }
-
-    @Bean
-    PathSafetyFilter pathSafetyFilter(HiddenPaths hiddenPaths) {
-        return new PathSafetyFilter(hiddenPaths);
-    }
-
-    @Bean
-    HttpHeadersFilter stranglerRequestHeadersFilter() {
-        return new StranglerHeadersFilter(HttpHeadersFilter.Type.REQUEST);
-    }
-
-    @Bean
-    HttpHeadersFilter stranglerResponseHeadersFilter() {
-        return new StranglerHeadersFilter(HttpHeadersFilter.Type.RESPONSE);
     }
 
     @Bean
@@ -147,18 +98,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ProblemErrorHandler problemErrorHandler() {
-        return new ProblemErrorHandler();
-    }
-
-    @Bean
     RouteBreakers routeBreakers(ReactiveResilience4JCircuitBreakerFactory factory) {
         return new RouteBreakers(factory.getCircuitBreakerRegistry());
-    }
-
-    @Bean
-    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, ResponseTags tags) {
-        return new ResilienceFilter(breakers, stats, meters, tags);
     }
 
     @Bean
@@ -169,18 +110,6 @@ class GatewayConfiguration {
     @Bean
     TrafficObserver trafficObserver(MigrationStats stats, MeterRegistry meters, StranglerProperties properties, AccessLog accessLog) {
         return new TrafficObserver(stats, meters, properties.accessLog() ? accessLog : null);
-    }
-
-    /** Spring Cloud Gateway's client, for the requests the direct path leaves to it. */
-    @Bean
-    HttpClientCustomizer informationalResponsesDropped() {
-        return InformationalResponses::droppedBy;
-    }
-
-    /** The public port: a request body that turns malformed aborts its backend request on Spring Cloud Gateway's path. */
-    @Bean
-    NettyServerCustomizer malformedRequestBodiesAbort() {
-        return MalformedRequestBodies::guarded;
     }
 
     @Bean

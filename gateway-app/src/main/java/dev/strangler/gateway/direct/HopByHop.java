@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.strangler.gateway.routing.StranglerHeadersFilter;
+import dev.strangler.gateway.routing.Headers;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -30,7 +30,7 @@ final class HopByHop {
      * X-Strangler-* header, which only the gateway itself may set.
      */
     static boolean dropped(String name, String connection) {
-        if (StranglerHeadersFilter.isStranglerHeader(name)) {
+        if (Headers.isStranglerHeader(name)) {
             return true;
         }
         if (NAMES.contains(name)) {

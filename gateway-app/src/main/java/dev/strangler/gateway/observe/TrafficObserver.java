@@ -4,31 +4,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.core.Ordered;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
-import org.springframework.web.server.ServerWebExchange;
-
 import dev.strangler.gateway.routes.Stage;
-import dev.strangler.gateway.routing.MigrationRoutingFilter;
-import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
-import dev.strangler.gateway.web.BackendFailure;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.tracing.handler.TracingObservationHandler;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 /**
  * Records every proxied request once it is complete: the {@code strangler.requests} timer (tagged route,
  * backend, stage, outcome), the {@code strangler.canary.share} gauge of canary routes, the live route figures behind /actuator/migration, and one access log line
- * with route, backend, status, latency and trace id.
+ * with route, backend, status, latency and trace id. Each proxy path calls {@link #record} once per request it served.
  */
-public final class TrafficObserver implements GlobalFilter, Ordered {
+public final class TrafficObserver {
 
     private final MigrationStats stats;
     private final MeterRegistry meters;
@@ -43,30 +30,9 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
         this.accessLog = accessLog;
     }
 
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        long start = System.nanoTime();
-        return chain.filter(exchange)
-                .doOnError(error -> {
-                    BackendFailure failure = BackendFailure.classify(error);
-                    record(exchange, start, failure.status().value(), failure.tag());
-                })
-                .doFinally(signal -> {
-                    if (signal != SignalType.ON_ERROR) {
-                        HttpStatusCode status = exchange.getResponse().getStatusCode();
-                        int code = status == null ? 200 : status.value();
-                        record(exchange, start, signal == SignalType.CANCEL ? 499 : code, null);
-                    }
-                });
-    }
-
-    private void record(ServerWebExchange exchange, long start, int status, String failure) {
-        RoutingDecision decision = ExchangeDecision.of(exchange);
-        if (decision == null) {
-            return;
-        }
-        record(decision, exchange.getRequest().getMethod().name(), exchange.getRequest().getPath().value(), status, failure,
-                System.nanoTime() - start, accessLog != null ? traceId(exchange) : null);
+    /** Whether {@link #record} writes an access log line, and so wants the request's trace id. */
+    public boolean logsRequests() {
+        return accessLog != null;
     }
 
     /**
@@ -123,19 +89,5 @@ public final class TrafficObserver implements GlobalFilter, Ordered {
     }
 
     private record TimerKey(String route, String backend, String stage, String outcome) {
-    }
-
-    private static String traceId(ServerWebExchange exchange) {
-        return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-                .map(context -> {
-                    TracingObservationHandler.TracingContext tracing = context.get(TracingObservationHandler.TracingContext.class);
-                    return tracing == null || tracing.getSpan() == null ? null : tracing.getSpan().context().traceId();
-                })
-                .orElse("-");
-    }
-
-    @Override
-    public int getOrder() {
-        return MigrationRoutingFilter.ORDER + 5;
     }
 }

@@ -5,58 +5,28 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.server.ServerWebExchange;
-
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
-
 /**
  * Sets X-Forwarded-For, -Proto and -Host on every proxied request. Values a caller sent are kept only
  * when the caller is a trusted proxy (such as the Istio ingress gateway); from anyone else they are
  * replaced, so a client cannot forge its address. Spring Cloud Gateway's own filter is not used: it
  * drops the headers entirely for untrusted callers instead of setting them.
- * The Host header sent to a backend is the backend's own; the client's is in X-Forwarded-Host.
+ * The Host header sent to a backend is the backend's own; the client's is in X-Forwarded-Host. Each proxy path
+ * applies it to its own header type.
  */
-public final class ForwardedHeadersPolicy implements HttpHeadersFilter {
+public final class ForwardedHeadersPolicy {
 
-    static final String FOR = "X-Forwarded-For";
-    static final String PROTO = "X-Forwarded-Proto";
-    static final String HOST = "X-Forwarded-Host";
-    static final String PORT = "X-Forwarded-Port";
-    static final String PREFIX = "X-Forwarded-Prefix";
-    static final String FORWARDED = "Forwarded";
+    private static final String FOR = Headers.X_FORWARDED_FOR;
+    private static final String PROTO = Headers.X_FORWARDED_PROTO;
+    private static final String HOST = Headers.X_FORWARDED_HOST;
+    private static final List<String> PASSED_ON_FROM_TRUSTED = List.of(Headers.X_FORWARDED_PORT, Headers.X_FORWARDED_PREFIX,
+            Headers.FORWARDED);
 
-    private final List<IpSubnetFilterRule> trusted;
+    private static final String FORWARDING_PREFIX = "X-Forwarded-";
+
+    private final List<AddressRange> trusted;
 
     public ForwardedHeadersPolicy(List<String> trustedCidrs) {
-        this.trusted = trustedCidrs.stream().map(ForwardedHeadersPolicy::rule).toList();
-    }
-
-    static IpSubnetFilterRule rule(String cidr) {
-        String[] parts = cidr.trim().split("/");
-        try {
-            String address = parts[0];
-            int prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : (address.contains(":") ? 128 : 32);
-            return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
-        }
-        catch (RuntimeException e) {
-            throw new IllegalArgumentException("strangler.trusted-proxies: '" + cidr
-                    + "' is not an address range; write CIDR notation such as 10.0.0.0/8 or 127.0.0.1/32", e);
-        }
-    }
-
-    @Override
-    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-        HttpHeaders out = new HttpHeaders();
-        input.forEach((name, values) -> {
-            if (!isForwardingHeader(name)) {
-                out.addAll(name, values);
-            }
-        });
-        addForwarding(input::get, out::add, exchange.getRequest().getRemoteAddress(), exchange.getRequest().getURI().getScheme());
-        return out;
+        this.trusted = trustedCidrs.stream().map(AddressRange::parse).toList();
     }
 
     /**
@@ -81,12 +51,12 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter {
             add.accept(PROTO, proto);
         }
         String inboundHost = trustedCaller ? first(inbound.apply(HOST)) : null;
-        String host = inboundHost != null ? inboundHost : first(inbound.apply(HttpHeaders.HOST));
+        String host = inboundHost != null ? inboundHost : first(inbound.apply(Headers.HOST));
         if (host != null) {
             add.accept(HOST, host);
         }
         if (trustedCaller) {
-            for (String name : List.of(PORT, PREFIX, FORWARDED)) {
+            for (String name : PASSED_ON_FROM_TRUSTED) {
                 List<String> values = inbound.apply(name);
                 if (values != null) {
                     values.forEach(value -> add.accept(name, value));
@@ -96,16 +66,18 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter {
     }
 
     private boolean isTrusted(InetSocketAddress remote) {
-        for (IpSubnetFilterRule rule : trusted) {
-            if (rule.matches(remote)) {
+        for (AddressRange range : trusted) {
+            if (range.contains(remote.getAddress())) {
                 return true;
             }
         }
         return false;
     }
 
+    /** Whether {@code name} is one this policy sets, which a path leaves out when it copies the client's headers. */
     public static boolean isForwardingHeader(String name) {
-        return name.regionMatches(true, 0, "X-Forwarded-", 0, 12) || name.equalsIgnoreCase(FORWARDED);
+        return name.regionMatches(true, 0, FORWARDING_PREFIX, 0, FORWARDING_PREFIX.length())
+                || name.equalsIgnoreCase(Headers.FORWARDED);
     }
 
     private static String first(List<String> values) {
@@ -114,10 +86,5 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter {
 
     private static String joined(List<String> values) {
         return values == null || values.isEmpty() ? null : String.join(", ", values);
-    }
-
-    @Override
-    public boolean supports(Type type) {
-        return type == Type.REQUEST;
     }
 }

@@ -9,11 +9,6 @@ import java.util.function.BiConsumer;
  */
 public final class ResponseTags {
 
-    public static final String ROUTE = "X-Strangler-Route";
-    public static final String BACKEND = "X-Strangler-Backend";
-    public static final String FALLBACK = "X-Strangler-Fallback";
-    public static final String SET_COOKIE = "Set-Cookie";
-
     private final boolean enabled;
 
     public ResponseTags(boolean enabled) {
@@ -28,7 +23,7 @@ public final class ResponseTags {
      */
     public void write(RoutingDecision decision, BiConsumer<String, String> set, BiConsumer<String, String> add) {
         if (decision.setCookie() != null) {
-            add.accept(SET_COOKIE, decision.setCookie());
+            add.accept(Headers.SET_COOKIE, decision.setCookie());
         }
         retag(decision, set);
     }
@@ -38,10 +33,10 @@ public final class ResponseTags {
         if (!enabled) {
             return;
         }
-        set.accept(ROUTE, decision.route().id());
-        set.accept(BACKEND, decision.backend().name());
+        set.accept(Headers.ROUTE, decision.route().id());
+        set.accept(Headers.BACKEND, decision.backend().name());
         if (decision.fallback() != null) {
-            set.accept(FALLBACK, decision.fallback());
+            set.accept(Headers.FALLBACK, decision.fallback());
         }
     }
 }

@@ -4,7 +4,7 @@ import dev.strangler.gateway.routes.Backend;
 
 /**
  * What the gateway decided for one request; on Spring Cloud Gateway's path it is kept as an exchange attribute
- * ({@link ExchangeDecision}) for the filters that act on it
+ * (read with {@code scg.ExchangeDecision}) for the filters that act on it
  * (target URL, resilience, shadow copy, metrics, access log).
  *
  * @param route        the route that matched, or the default route

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.strangler.gateway.StranglerProperties;
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import dev.strangler.gateway.scg.TrustedForwardingFilter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.scheduler.Scheduler;
@@ -35,7 +36,7 @@ class ShadowConfiguration {
     @Bean
     ShadowFilter shadowFilter(ShadowClient client, ShadowProperties properties, StranglerProperties strangler, MigrationStats stats,
             MeterRegistry meters, Scheduler shadowComparisons) {
-        ShadowRequestHeaders headers = new ShadowRequestHeaders(new ForwardedHeadersPolicy(strangler.trustedProxies()));
+        ShadowRequestHeaders headers = new ShadowRequestHeaders(new TrustedForwardingFilter(new ForwardedHeadersPolicy(strangler.trustedProxies())));
         ShadowRecorder recorder = new ShadowRecorder(stats, meters, new LogThrottle(TimeUnit.SECONDS.toNanos(1), System::nanoTime));
         ShadowFilter filter = new ShadowFilter(client, headers, recorder, properties, shadowComparisons, Clock.systemUTC());
         Gauge.builder("strangler.shadow.in.flight", filter, f -> properties.maxInFlight() - f.freeSlots())

@@ -17,10 +17,10 @@ import dev.strangler.gateway.observe.MismatchSample;
 import dev.strangler.gateway.routes.Backend;
 import dev.strangler.gateway.routes.ShadowSpec;
 import dev.strangler.gateway.routes.Stage;
-import dev.strangler.gateway.routing.MigrationRoutingFilter;
 import dev.strangler.gateway.routing.RequestPath;
-import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
+import dev.strangler.gateway.scg.ExchangeDecision;
+import dev.strangler.gateway.scg.MigrationRoutingFilter;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 

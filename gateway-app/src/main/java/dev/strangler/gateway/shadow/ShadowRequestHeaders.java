@@ -9,6 +9,8 @@ import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.strangler.gateway.routing.Headers;
+
 /**
  * The headers of a shadow copy: the client's, as the primary gets them, with the shadow marker added. Removed are
  * hop-by-hop headers (and any that Connection names), Host (the shadow backend's own is sent), inbound
@@ -17,10 +19,8 @@ import org.springframework.web.server.ServerWebExchange;
  */
 final class ShadowRequestHeaders {
 
-    static final String MARKER = "X-Strangler-Shadow";
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "accept-encoding",
-            "expect");
+    /** Hop-by-hop headers, and those a copy gets anew (its own length) or must not have (compression, an expectation). */
+    private static final Set<String> DROPPED = dropped();
 
     private final HttpHeadersFilter forwarded;
 
@@ -43,17 +43,23 @@ final class ShadowRequestHeaders {
         HttpHeaders copy = new HttpHeaders();
         inbound.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !named.contains(lower) && !lower.startsWith("x-strangler-")) {
+            if (!DROPPED.contains(lower) && !named.contains(lower) && !Headers.isStranglerHeader(name)) {
                 copy.addAll(name, values);
             }
         });
         // The policy reads Host to set X-Forwarded-Host; the copy then gets the shadow backend's own Host.
         HttpHeaders out = forwarded.filter(copy, exchange);
         out.remove(HttpHeaders.HOST);
-        out.set(MARKER, "true");
+        out.set(Headers.SHADOW, "true");
         if (body != null) {
             out.setContentLength(body.length);
         }
         return out;
+    }
+
+    private static Set<String> dropped() {
+        Set<String> dropped = new HashSet<>(Headers.HOP_BY_HOP);
+        dropped.addAll(List.of("proxy-connection", "content-length", "accept-encoding", "expect"));
+        return Set.copyOf(dropped);
     }
 }

@@ -8,114 +8,71 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.strangler.gateway.GatewayApplication;
 import dev.strangler.gateway.canary.CanaryBuckets;
+import dev.strangler.gateway.support.EchoBackend;
 import dev.strangler.gateway.support.FlakyBackend;
-import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Gateways;
 import dev.strangler.gateway.support.Http;
+import dev.strangler.gateway.support.ProxyRoutes;
 import dev.strangler.gateway.support.RawResponse;
 
 /**
  * What a migration team relies on the gateway for, asserted as they would check it, on one proxy path per subclass.
  * The subclasses differ by one property, {@code strangler.direct-path}, so both paths are held to the same
- * behaviour; {@link #servedByWebFlux} says which requests each path leaves to Spring WebFlux.
+ * behaviour; {@link #servedByWebFlux} says which requests each path leaves to Spring WebFlux. A second pair differs
+ * from the first by {@code strangler.response-tags=false}: the same behaviour, and the same figures, without the tags.
+ * The gateways are shared ({@link ProxyRoutes}): a test counts what a backend or a metric got from what it had.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ProxyBehaviourSuite {
 
     /** Callers from this address are trusted proxies, as the Istio ingress gateway is; 127.0.0.1 is not. */
-    static final String TRUSTED_PROXY = "127.0.0.2";
+    static final String TRUSTED_PROXY = ProxyRoutes.TRUSTED_PROXY;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final GatewayFixture fixture = new GatewayFixture();
-    final FlakyBackend breaking = new FlakyBackend();
-    ConfigurableApplicationContext gateway;
+    final EchoBackend legacy = ProxyRoutes.LEGACY;
+    final EchoBackend orders = ProxyRoutes.ORDERS;
+    final FlakyBackend breaking = ProxyRoutes.BREAKING;
+    Gateways.Gateway gateway;
 
     /** The value of {@code strangler.direct-path} the subclass runs with. */
     abstract boolean directPath();
+
+    /** The value of {@code strangler.response-tags} the subclass runs with. */
+    boolean responseTags() {
+        return true;
+    }
 
     /** Whether this path leaves a request of this route to Spring WebFlux. */
     abstract boolean servedByWebFlux(String routeId);
 
     @BeforeAll
     void start() {
-        fixture.routes.write(fixture.header().replace("defaultBackend:", "  breaking: { url: \"" + breaking.url() + "\" }\ndefaultBackend:") + """
-                routes:
-                  - id: orders-api
-                    paths: [/api/orders, /api/orders/**]
-                    backend: orders
-                    stage: migrated
-                    rewrite: { prefix: /api/orders, to: /orders }
-                  - id: orders-report
-                    paths: [/api/orders/report]
-                    backend: orders
-                    stage: legacy
-                  - id: canary-cookie
-                    paths: [/canary-cookie/**]
-                    backend: orders
-                    stage: canary
-                    canary: { percent: 50, stickyBy: "cookie:strangler_cohort" }
-                  - id: canary-header
-                    paths: [/canary-header/**]
-                    backend: orders
-                    stage: canary
-                    canary: { percent: 50, stickyBy: "header:X-User-Id" }
-                  - id: shadowed
-                    paths: [/shadowed/**]
-                    backend: orders
-                    stage: shadow
-                  - id: guarded
-                    paths: [/guarded/**]
-                    backend: down
-                    stage: migrated
-                    retries: 1
-                    fallback: legacy
-                  - id: slow
-                    paths: [/slow/**]
-                    backend: orders
-                    stage: migrated
-                    timeout: 300ms
-                    fallback: legacy
-                  - id: breaker
-                    paths: [/breaker/**]
-                    backend: breaking
-                    stage: migrated
-                    circuitBreaker: { failureRate: 50, window: 4, openFor: 60s }
-                """);
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--strangler.routes-file=" + fixture.routes.path(), "--strangler.direct-path=" + directPath(),
-                "--strangler.trusted-proxies=" + TRUSTED_PROXY + "/32");
-    }
-
-    @AfterAll
-    void stop() {
-        gateway.close();
-        fixture.legacy.close();
-        fixture.orders.close();
-        breaking.close();
+        gateway = responseTags() ? ProxyRoutes.gateway(directPath()) : ProxyRoutes.gateway(directPath(), "strangler.response-tags=false");
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + port() + path;
+        return gateway.url(path);
     }
 
     int port() {
-        return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+        return gateway.port();
     }
 
     String metrics() {
-        return Http.get("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus").body();
+        return gateway.metrics();
     }
 
     // --- routing
@@ -125,22 +82,22 @@ abstract class ProxyBehaviourSuite {
         HttpResponse<String> r = servedBy("orders-api", () -> Http.get(url("/api/orders/42?expand=items")));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(Http.json(r)).containsEntry("backend", "orders").containsEntry("uri", "/orders/42?expand=items");
-        assertThat(r.headers().firstValue("X-Strangler-Route")).as("the gateway's tag, never the backend's").hasValue("orders-api");
-        assertThat(r.headers().firstValue("X-Strangler-Backend")).hasValue("orders");
+        assertTag(r, "X-Strangler-Route", "orders-api");
+        assertTag(r, "X-Strangler-Backend", "orders");
     }
 
     @Test
     void aMoreSpecificLegacyRouteInsideAMigratedPrefixStaysOnTheMonolithWithItsOwnPath() {
         HttpResponse<String> r = servedBy("orders-report", () -> Http.get(url("/api/orders/report")));
         assertThat(Http.json(r)).containsEntry("backend", "legacy").containsEntry("uri", "/api/orders/report");
-        assertThat(r.headers().firstValue("X-Strangler-Route")).hasValue("orders-report");
+        assertTag(r, "X-Strangler-Route", "orders-report");
     }
 
     @Test
     void anUnmatchedPathGoesToTheDefaultBackend() {
         HttpResponse<String> r = servedBy("default", () -> Http.get(url("/products?page=2")));
         assertThat(Http.json(r)).containsEntry("backend", "legacy").containsEntry("uri", "/products?page=2");
-        assertThat(r.headers().firstValue("X-Strangler-Route")).hasValue("default");
+        assertTag(r, "X-Strangler-Route", "default");
     }
 
     // --- stages
@@ -180,13 +137,13 @@ abstract class ProxyBehaviourSuite {
 
     @Test
     void aShadowRouteServesTheClientFromTheMonolithAndCopiesTheReadToTheNewService() throws InterruptedException {
-        int before = fixture.orders.requests();
+        int before = orders.requests();
         HttpResponse<String> r = servedBy("shadowed", () -> Http.get(url("/shadowed/items/1")));
         assertThat(Http.json(r)).containsEntry("backend", "legacy");
-        for (int i = 0; i < 250 && fixture.orders.requests() == before; i++) {
+        for (int i = 0; i < 250 && orders.requests() == before; i++) {
             Thread.sleep(20);
         }
-        assertThat(fixture.orders.requests()).as("the copy reached the new service").isEqualTo(before + 1);
+        assertThat(orders.requests()).as("the copy reached the new service").isEqualTo(before + 1);
     }
 
     // --- headers and the forwarded policy
@@ -229,8 +186,8 @@ abstract class ProxyBehaviourSuite {
         HttpResponse<String> r = Http.get(url("/guarded/orders/1"));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(Http.json(r)).containsEntry("backend", "legacy").containsEntry("uri", "/guarded/orders/1");
-        assertThat(r.headers().firstValue("X-Strangler-Backend")).hasValue("legacy");
-        assertThat(r.headers().firstValue("X-Strangler-Fallback")).hasValue("refused");
+        assertTag(r, "X-Strangler-Backend", "legacy");
+        assertTag(r, "X-Strangler-Fallback", "refused");
         assertThat(metrics()).containsPattern(
                 "strangler_requests_seconds_count\\{backend=\"legacy\",outcome=\"FALLBACK\",route=\"guarded\",stage=\"migrated\"} [1-9]");
     }
@@ -239,12 +196,12 @@ abstract class ProxyBehaviourSuite {
     void aReadFallsBackOnATimeout() {
         HttpResponse<String> r = Http.get(url("/slow/x?sleepMs=3000&on=orders"));
         assertThat(Http.json(r)).containsEntry("backend", "legacy");
-        assertThat(r.headers().firstValue("X-Strangler-Fallback")).hasValue("timeout");
+        assertTag(r, "X-Strangler-Fallback", "timeout");
     }
 
     @Test
     void aWriteNeverFallsBackRefusedIs503WithRetryAfterAndATimeoutIs504() {
-        int legacyBefore = fixture.legacy.requests();
+        int legacyBefore = legacy.requests();
         HttpResponse<String> refused = Http.post(url("/guarded/orders"), "{\"x\":1}", "Content-Type", "application/json");
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -252,7 +209,7 @@ abstract class ProxyBehaviourSuite {
         HttpResponse<String> slow = Http.post(url("/slow/orders?sleepMs=3000"), "{\"x\":1}", "Content-Type", "application/json");
         assertThat(slow.statusCode()).isEqualTo(504);
         assertProblem(slow);
-        assertThat(fixture.legacy.requests()).as("a write never reaches the other backend").isEqualTo(legacyBefore);
+        assertThat(legacy.requests()).as("a write never reaches the other backend").isEqualTo(legacyBefore);
     }
 
     @Test
@@ -276,10 +233,111 @@ abstract class ProxyBehaviourSuite {
         assertProblem(r);
     }
 
+    // --- response tags and metrics
+
+    @Test
+    void aBackendsOwnStranglerHeadersNeverReachTheClient() {
+        HttpResponse<String> r = Http.get(url("/canned/tagged"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertTag(r, "X-Strangler-Route", "canned");
+        assertTag(r, "X-Strangler-Backend", "canned");
+        assertThat(r.headers().firstValue("X-Strangler-Fallback")).as("no fallback served this").isEmpty();
+        assertThat(r.headers().firstValue("X-Strangler-Other")).isEmpty();
+    }
+
+    /**
+     * Each request adds one to exactly one series of {@code strangler.requests}, and which one does not depend on the
+     * proxy path or on {@code strangler.response-tags}: every subclass checks the same list.
+     */
+    @Test
+    void eachRequestIsCountedOnceWithTheSameTagsOnEveryPathWithOrWithoutResponseTags() {
+        String user = "metrics-user";
+        String canarySide = CanaryBuckets.bucket("canary-header", user) < 5_000 ? "orders" : "legacy";
+        assertCountedAs("orders-api", "backend=orders,outcome=SUCCESS,stage=migrated", () -> Http.get(url("/api/orders/1")));
+        assertCountedAs("orders-api", "backend=orders,outcome=CLIENT_ERROR,stage=migrated",
+                () -> Http.get(url("/api/orders/1?status=404")));
+        assertCountedAs("orders-api", "backend=orders,outcome=SERVER_ERROR,stage=migrated",
+                () -> Http.get(url("/api/orders/1?status=503")));
+        assertCountedAs("orders-report", "backend=legacy,outcome=SUCCESS,stage=legacy", () -> Http.get(url("/api/orders/report")));
+        assertCountedAs("default", "backend=legacy,outcome=SUCCESS,stage=legacy", () -> Http.get(url("/products")));
+        assertCountedAs("canary-header", "backend=" + canarySide + ",outcome=SUCCESS,stage=canary",
+                () -> Http.get(url("/canary-header/x"), "X-User-Id", user));
+        assertCountedAs("guarded", "backend=legacy,outcome=FALLBACK,stage=migrated", () -> Http.get(url("/guarded/orders/1")));
+        assertCountedAs("slow", "backend=legacy,outcome=FALLBACK,stage=migrated",
+                () -> Http.get(url("/slow/x?sleepMs=3000&on=orders")));
+        assertCountedAs("down", "backend=down,outcome=SERVER_ERROR,stage=migrated",
+                () -> Http.post(url("/down/orders"), "{}", "Content-Type", "application/json"));
+        assertCountedAs("timeout", "backend=orders,outcome=SERVER_ERROR,stage=migrated",
+                () -> Http.get(url("/timeout/x?sleepMs=2000")));
+    }
+
+    /** Sends {@code call} and checks that it added one to the series of {@code route} with the {@code tags} given, and to no other. */
+    private void assertCountedAs(String route, String tags, Supplier<HttpResponse<String>> call) {
+        Map<String, Double> before = requestCounts(route);
+        call.get();
+        Map<String, Double> added = Map.of();
+        // The count is taken when the exchange has ended, a moment after the client has the answer.
+        for (int i = 0; i < 100 && added.isEmpty(); i++) {
+            added = added(before, requestCounts(route));
+            if (added.isEmpty()) {
+                sleep(20);
+            }
+        }
+        assertThat(added).as("strangler_requests_seconds_count of route %s", route).isEqualTo(Map.of(tags, 1.0));
+    }
+
+    /** The count of each {@code strangler_requests_seconds} series of one route, by its other tags ({@code backend=...,outcome=...,stage=...}). */
+    private Map<String, Double> requestCounts(String route) {
+        Map<String, Double> counts = new TreeMap<>();
+        String prefix = "strangler_requests_seconds_count{";
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(prefix)) {
+                String labels = line.substring(prefix.length(), line.indexOf('}'));
+                List<String> others = new ArrayList<>();
+                boolean ofRoute = false;
+                for (String label : labels.split(",")) {
+                    String name = label.substring(0, label.indexOf('='));
+                    String value = label.substring(label.indexOf('=') + 2, label.length() - 1);
+                    if (name.equals("route")) {
+                        ofRoute = value.equals(route);
+                    }
+                    else {
+                        others.add(name + "=" + value);
+                    }
+                }
+                if (ofRoute) {
+                    counts.put(String.join(",", others), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static Map<String, Double> added(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> added = new TreeMap<>();
+        after.forEach((series, count) -> {
+            double more = count - before.getOrDefault(series, 0.0);
+            if (more != 0) {
+                added.put(series, more);
+            }
+        });
+        return added;
+    }
+
     // --- helpers
 
+    /** The gateway's own response tag: {@code expected} with response tags on, absent with them off. */
+    private void assertTag(HttpResponse<String> r, String name, String expected) {
+        if (responseTags()) {
+            assertThat(r.headers().allValues(name)).as("the gateway's %s, never the backend's", name).containsExactly(expected);
+        }
+        else {
+            assertThat(r.headers().allValues(name)).as("%s with strangler.response-tags=false", name).isEmpty();
+        }
+    }
+
     /** Sends {@code call} and checks whether Spring WebFlux served it, as this path should for that route. */
-    private HttpResponse<String> servedBy(String routeId, java.util.function.Supplier<HttpResponse<String>> call) {
+    private HttpResponse<String> servedBy(String routeId, Supplier<HttpResponse<String>> call) {
         long before = webFluxRequests();
         HttpResponse<String> r = call.get();
         long expected = servedByWebFlux(routeId) ? 1 : 0;

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.strangler.gateway.support.StrictRequestParser;
+
 /**
  * One response as the client's socket delivers it, read by its own framing (RFC 9112 6.3: no body for HEAD, 1xx,
  * 204 and 304; then chunked; then Content-Length; else up to the close). The socket's read timeout bounds every read.

@@ -18,12 +18,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.strangler.gateway.routing.PathNormalizer;
+import dev.strangler.gateway.support.Gateways;
+import dev.strangler.gateway.support.RecordingBackend;
+import dev.strangler.gateway.support.StrictRequestParser;
 
 /**
  * Sends every case of the desync corpus (docs/desync-corpus.md) as raw bytes to a gateway, once with the direct path
@@ -51,43 +53,24 @@ class DesyncCorpusTest {
     private static final int PROBE_CONNECTIONS = 4;
     private static final List<String> HIDDEN = List.of("/internal", "/actuator");
 
-    static final RecordingBackend legacy = new RecordingBackend("legacy");
-    static final RecordingBackend orders = new RecordingBackend("orders");
-    static final List<RecordingBackend> backends = List.of(legacy, orders);
-    static TwoPathGateways gateways;
+    static final List<RecordingBackend> backends = List.of(DesyncRoutes.LEGACY, DesyncRoutes.ORDERS);
+    static Gateways.BothPaths gateways;
     /** Backend connections already blamed for a partial request, so one stuck connection fails one case. */
     static final Set<String> blamedPartials = new HashSet<>();
 
     @BeforeAll
     static void start() {
-        gateways = TwoPathGateways.start("backends:\n"
-                + "  legacy: { url: \"" + legacy.url() + "\" }\n"
-                + "  orders: { url: \"" + orders.url() + "\" }\n"
-                + "defaultBackend: legacy\n"
-                + """
-                routes:
-                  - id: orders-api
-                    paths: [/api/orders, /api/orders/**]
-                    backend: orders
-                    stage: migrated
-                """);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateways.close();
-        legacy.close();
-        orders.close();
+        gateways = DesyncRoutes.gateways();
     }
 
     @TestFactory
     Stream<DynamicTest> directPath() {
-        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("direct", gateways.port(true), c)));
+        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("direct", gateways.direct().port(), c)));
     }
 
     @TestFactory
     Stream<DynamicTest> springCloudGatewayPath() {
-        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("scg", gateways.port(false), c)));
+        return DesyncCase.all().stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> run("scg", gateways.springCloudGateway().port(), c)));
     }
 
     private static void run(String mode, int port, DesyncCase c) throws Exception {

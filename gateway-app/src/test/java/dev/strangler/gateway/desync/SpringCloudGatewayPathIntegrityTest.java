@@ -11,17 +11,16 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.strangler.gateway.support.CannedBackend;
-
+import dev.strangler.gateway.support.Gateways;
+import dev.strangler.gateway.support.RecordingBackend;
+import dev.strangler.gateway.support.StrictRequestParser;
 
 /**
  * Response and request integrity on Spring Cloud Gateway's path: with {@code strangler.direct-path=false}, and for
@@ -32,32 +31,12 @@ import dev.strangler.gateway.support.CannedBackend;
  */
 class SpringCloudGatewayPathIntegrityTest {
 
-    static final RecordingBackend recording = new RecordingBackend("recording");
-    static final CannedBackend aborting = CannedBackend.closingAfterEachAnswer(Map.of(
-            "/cut/length", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789",
-            "/cut/chunked", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
-    static TwoPathGateways gateways;
+    static final RecordingBackend recording = DesyncRoutes.UPLOADS;
+    static Gateways.BothPaths gateways;
 
     @BeforeAll
     static void start() {
-        gateways = TwoPathGateways.start("backends:\n"
-                + "  recording: { url: \"" + recording.url() + "\" }\n"
-                + "  aborting: { url: \"" + aborting.url() + "\" }\n"
-                + "defaultBackend: recording\n"
-                + """
-                routes:
-                  - id: cut
-                    paths: [/cut/**]
-                    backend: aborting
-                    stage: migrated
-                """);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateways.close();
-        recording.close();
-        aborting.close();
+        gateways = DesyncRoutes.gateways();
     }
 
     /** How a request reaches Spring Cloud Gateway: which gateway, and how the request line and head are written. */
@@ -68,7 +47,7 @@ class SpringCloudGatewayPathIntegrityTest {
         }
 
         int port() {
-            return gateways.port(directPath);
+            return gateways.path(directPath).port();
         }
 
         @Override

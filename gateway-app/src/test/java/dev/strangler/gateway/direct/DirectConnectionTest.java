@@ -21,12 +21,11 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.strangler.gateway.GatewayApplication;
 import dev.strangler.gateway.support.CannedBackend;
 import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Gateways;
 import dev.strangler.gateway.support.Http;
 import dev.strangler.gateway.support.RawResponse;
 import io.netty.buffer.Unpooled;
@@ -59,7 +58,7 @@ class DirectConnectionTest {
 
     @BeforeAll
     static void start() {
-        fixture.routes.write(fixture.header().replace("defaultBackend:",
+        String routes = fixture.header().replace("defaultBackend:",
                 "  streams: { url: \"" + backend.url("127.0.0.1") + "\" }\n"
                         + "  named: { url: \"" + backend.url("localhost") + "\" }\n"
                         + "  canned: { url: \"" + canned.url() + "\" }\n"
@@ -91,15 +90,15 @@ class DirectConnectionTest {
                     paths: [/early, /early/**]
                     backend: early
                     stage: migrated
-                """);
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
-                "--strangler.routes-file=" + fixture.routes.path());
+                """;
+        // Never closed before the JVM exits: closing an application stops Reactor Netty's global event loops, which the
+        // gateways other classes share run on.
+        gateway = Gateways.of(routes).context();
         port = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
         backend.close();
         canned.close();
         closer.close();

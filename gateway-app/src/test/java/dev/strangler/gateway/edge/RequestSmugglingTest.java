@@ -1,7 +1,7 @@
 package dev.strangler.gateway.edge;
 
-import static dev.strangler.gateway.edge.EdgeGateways.await;
-import static dev.strangler.gateway.edge.EdgeGateways.exchange;
+import static dev.strangler.gateway.support.RawExchange.await;
+import static dev.strangler.gateway.support.RawExchange.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,7 +22,8 @@ import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.strangler.gateway.edge.EdgeGateways.Reply;
+import dev.strangler.gateway.support.Gateways;
+import dev.strangler.gateway.support.RawExchange.Reply;
 import dev.strangler.gateway.support.RawResponse;
 import dev.strangler.gateway.support.RecordingBackend;
 
@@ -34,16 +34,12 @@ import dev.strangler.gateway.support.RecordingBackend;
  */
 class RequestSmugglingTest {
 
-    static EdgeGateways gateways;
+    static final RecordingBackend backend = EdgeRoutes.BACKEND;
+    static Gateways.BothPaths gateways;
 
     @BeforeAll
     static void start() {
-        gateways = new EdgeGateways();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateways.close();
+        gateways = EdgeRoutes.gateways();
     }
 
     static final List<String> PATHS = List.of("direct", "scg");
@@ -71,12 +67,12 @@ class RequestSmugglingTest {
             String connection) throws Exception {
         String smuggled = "/smuggled-" + UUID.randomUUID();
         String body = "GET " + smuggled + " HTTP/1.1\r\nHost: a\r\n\r\n";
-        Reply reply = exchange(gateways.port(path), method + " /api/orders/1 HTTP/1.1\r\nHost: a\r\n" + connection + "\r\n"
+        Reply reply = exchange(gateways.path(path).port(), method + " /api/orders/1 HTTP/1.1\r\nHost: a\r\n" + connection + "\r\n"
                 + "Content-Length: " + body.length() + "\r\n\r\n" + body);
 
         Thread.sleep(200);
-        assertThat(gateways.backend.targets()).as("requests the backend parsed").doesNotContain(smuggled);
-        assertThat(gateways.backend.rawConnections()).as("bytes the backend received").noneMatch(raw -> raw.contains(smuggled));
+        assertThat(backend.targets()).as("requests the backend parsed").doesNotContain(smuggled);
+        assertThat(backend.rawConnections()).as("bytes the backend received").noneMatch(raw -> raw.contains(smuggled));
         assertRefused(reply, 400, method.equals("HEAD"));
     }
 
@@ -88,14 +84,14 @@ class RequestSmugglingTest {
         List<Socket> others = new ArrayList<>();
         try {
             for (int i = 0; i < 8; i++) {
-                Socket socket = new Socket("127.0.0.1", gateways.port(path));
+                Socket socket = new Socket("127.0.0.1", gateways.path(path).port());
                 socket.setSoTimeout(5_000);
                 others.add(socket);
             }
             // The smuggled request's answer comes late, after the backend connection has gone back to its pool.
             String smuggled = "/slow-" + UUID.randomUUID();
             String body = "GET " + smuggled + " HTTP/1.1\r\nHost: a\r\n\r\n";
-            try (Socket attacker = new Socket("127.0.0.1", gateways.port(path))) {
+            try (Socket attacker = new Socket("127.0.0.1", gateways.path(path).port())) {
                 attacker.setSoTimeout(5_000);
                 send(attacker, "GET /api/orders/1 HTTP/1.1\r\nHost: a\r\nConnection: Content-Length\r\n"
                         + "Content-Length: " + body.length() + "\r\n\r\n" + body);
@@ -145,12 +141,12 @@ class RequestSmugglingTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("badFraming")
     void ambiguousFramingIsRefusedAndTheConnectionClosed(String path, String what, String request) throws Exception {
-        int before = gateways.backend.received().size();
-        Reply reply = exchange(gateways.port(path), request);
+        int before = backend.received().size();
+        Reply reply = exchange(gateways.path(path).port(), request);
 
         assertRefused(reply, 400, false);
         Thread.sleep(200);
-        assertThat(gateways.backend.received().subList(before, gateways.backend.received().size()))
+        assertThat(backend.received().subList(before, backend.received().size()))
                 .as("requests the backend parsed").isEmpty();
     }
 
@@ -173,12 +169,12 @@ class RequestSmugglingTest {
     @MethodSource("badChunks")
     void anInvalidChunkSizeIsAnswered400AndTheConnectionClosed(String path, String what, String chunks) throws Exception {
         String target = "/api/chunks-" + UUID.randomUUID();
-        Reply reply = exchange(gateways.port(path), "POST " + target + " HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        Reply reply = exchange(gateways.path(path).port(), "POST " + target + " HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + chunks);
 
         assertThat(reply.closed()).as("the connection is closed: " + reply.text()).isTrue();
         Thread.sleep(200);
-        assertThat(gateways.backend.targets()).as("requests the backend parsed to their end").doesNotContain(target);
+        assertThat(backend.targets()).as("requests the backend parsed to their end").doesNotContain(target);
         assertThat(reply.status()).as(reply.text()).isEqualTo(400);
         assertThat(reply.text()).contains("application/problem+json");
     }
@@ -191,24 +187,24 @@ class RequestSmugglingTest {
     @FieldSource("BAD_CHUNKS")
     void anInvalidChunkSizeNeverCompletesTheBackendRequestOnTheDirectPath(String what, String chunks) throws Exception {
         String target = "/api/chunks-" + UUID.randomUUID();
-        exchange(gateways.port("direct"), "POST " + target + " HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+        exchange(gateways.path("direct").port(), "POST " + target + " HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
 
         Thread.sleep(200);
-        assertThat(gateways.backend.targets()).as("requests the backend parsed to their end").doesNotContain(target);
+        assertThat(backend.targets()).as("requests the backend parsed to their end").doesNotContain(target);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "direct", "scg" })
     void validChunkSizesAndExtensionsStillPass(String path) throws Exception {
         String target = "/api/chunks-" + UUID.randomUUID();
-        try (Socket socket = new Socket("127.0.0.1", gateways.port(path))) {
+        try (Socket socket = new Socket("127.0.0.1", gateways.path(path).port())) {
             socket.setSoTimeout(5_000);
             send(socket, "POST " + target + " HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "00000003\r\nabc\r\n2 ; name=value\r\nde\r\nA;x=\"q\"\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n");
             assertThat(RawResponse.read(socket.getInputStream(), false).status()).isEqualTo(200);
         }
-        await(() -> gateways.backend.targets().contains(target));
-        RecordingBackend.Received received = gateways.backend.received().stream().filter(r -> r.target().equals(target))
+        await(() -> backend.targets().contains(target));
+        RecordingBackend.Received received = backend.received().stream().filter(r -> r.target().equals(target))
                 .findFirst().orElseThrow();
         assertThat(received.body()).isEqualTo("abcde0123456789");
     }

@@ -1,6 +1,6 @@
 package dev.strangler.gateway.edge;
 
-import static dev.strangler.gateway.edge.EdgeGateways.readToClose;
+import static dev.strangler.gateway.support.RawExchange.readToClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -8,12 +8,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.strangler.gateway.edge.EdgeGateways.Reply;
+import dev.strangler.gateway.support.Gateways;
+import dev.strangler.gateway.support.RawExchange.Reply;
 import dev.strangler.gateway.support.RawResponse;
 
 /**
@@ -23,16 +23,11 @@ import dev.strangler.gateway.support.RawResponse;
  */
 class SlowClientTest {
 
-    static EdgeGateways gateways;
+    static Gateways.BothPaths gateways;
 
     @BeforeAll
     static void start() {
-        gateways = new EdgeGateways("strangler.edge.header-read-timeout=1s", "server.netty.idle-timeout=1s");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateways.close();
+        gateways = EdgeRoutes.gateways("strangler.edge.header-read-timeout=1s", "server.netty.idle-timeout=1s");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -41,7 +36,7 @@ class SlowClientTest {
         byte[] head = "GET /api/slow-head HTTP/1.1\r\nHost: a\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
                 .getBytes(StandardCharsets.ISO_8859_1);
         AtomicInteger sent = new AtomicInteger();
-        try (Socket socket = new Socket("127.0.0.1", gateways.port(path))) {
+        try (Socket socket = new Socket("127.0.0.1", gateways.path(path).port())) {
             socket.setSoTimeout(10_000);
             Thread trickle = new Thread(() -> {
                 try {
@@ -73,7 +68,7 @@ class SlowClientTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "direct", "scg" })
     void aConnectionThatNeverSendsARequestIsClosed(String path) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", gateways.port(path))) {
+        try (Socket socket = new Socket("127.0.0.1", gateways.path(path).port())) {
             socket.setSoTimeout(10_000);
             assertThat(readToClose(socket.getInputStream()).closed()).isTrue();
         }
@@ -82,7 +77,7 @@ class SlowClientTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "direct", "scg" })
     void aKeepAliveConnectionIdleBetweenRequestsIsClosed(String path) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", gateways.port(path))) {
+        try (Socket socket = new Socket("127.0.0.1", gateways.path(path).port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             for (int i = 0; i < 2; i++) {
@@ -100,7 +95,7 @@ class SlowClientTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "direct", "scg" })
     void anAnswerSlowerThanTheIdleTimeoutIsNotCut(String path) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", gateways.port(path))) {
+        try (Socket socket = new Socket("127.0.0.1", gateways.path(path).port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write("GET /api/idle HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

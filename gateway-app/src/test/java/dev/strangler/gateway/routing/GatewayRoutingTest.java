@@ -4,77 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 
-import io.micrometer.core.instrument.binder.logging.LogbackMetrics;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.filter.WeightCalculatorWebFilter;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.HandlerMapping;
 
-import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Gateways;
 import dev.strangler.gateway.support.Http;
+import dev.strangler.gateway.support.ProxyRoutes;
+import io.micrometer.core.instrument.binder.logging.LogbackMetrics;
 
-@AutoConfigureObservability
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0", "strangler.trusted-proxies=10.255.255.0/24" })
+/**
+ * Routing, errors, hidden paths and the management endpoints of a gateway on its default proxy path, on the shared
+ * table of the behaviour suite ({@link ProxyRoutes}), whose gateway it shares.
+ */
 class GatewayRoutingTest {
 
-    static final GatewayFixture fixture = new GatewayFixture();
+    static int port;
+    static int managementPort;
+    static ApplicationContext context;
 
-    @LocalServerPort
-    int port;
-
-    @LocalManagementPort
-    int managementPort;
-
-    @Autowired
-    ApplicationContext context;
-
-    @DynamicPropertySource
-    static void routes(DynamicPropertyRegistry registry) {
-        fixture.routes.write(fixture.header() + """
-                routes:
-                  - id: orders-api
-                    paths: [/api/orders, /api/orders/**]
-                    backend: orders
-                    stage: migrated
-                    rewrite: { prefix: /api/orders, to: /orders }
-                  - id: orders-report
-                    paths: [/api/orders/report]
-                    backend: orders
-                    stage: legacy
-                  - id: customers-read
-                    paths: [/api/customers/**]
-                    methods: [GET]
-                    backend: orders
-                    stage: migrated
-                  - id: slow
-                    paths: [/slow/**]
-                    backend: orders
-                    stage: migrated
-                    timeout: 300ms
-                  - id: down
-                    paths: [/down/**]
-                    backend: down
-                    stage: migrated
-                """);
-        registry.add("strangler.routes-file", () -> fixture.routes.path().toString());
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        fixture.legacy.close();
-        fixture.orders.close();
+    @BeforeAll
+    static void start() {
+        Gateways.Gateway gateway = ProxyRoutes.gateway(true);
+        port = gateway.port();
+        managementPort = gateway.managementPort();
+        context = gateway.context();
     }
 
     String url(String path) {
@@ -115,7 +74,7 @@ class GatewayRoutingTest {
 
     @Test
     void backendSlowerThanTheRouteTimeoutGives504ProblemJson() {
-        HttpResponse<String> response = Http.get(url("/slow/x?sleepMs=2000"));
+        HttpResponse<String> response = Http.get(url("/timeout/x?sleepMs=2000"));
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(Http.json(response)).containsEntry("status", 504).containsKeys("type", "title", "detail");
@@ -161,7 +120,7 @@ class GatewayRoutingTest {
 
     @Test
     void actuatorAndInternalApisAreNotReachableOnThePublicPort() {
-        int legacyRequestsBefore = fixture.legacy.requests();
+        int legacyRequestsBefore = ProxyRoutes.LEGACY.requests();
         for (String path : new String[] { "/actuator", "/actuator/health", "/actuator/migration", "/actuator/prometheus",
                 "/api/../actuator/health", "//actuator/env", "/%61ctuator/env", "/internal/sync/orders?afterId=0",
                 "/internal;x=1/sync" }) {
@@ -169,7 +128,7 @@ class GatewayRoutingTest {
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         }
-        assertThat(fixture.legacy.requests()).as("not proxied to the monolith's actuator or internal API either")
+        assertThat(ProxyRoutes.LEGACY.requests()).as("not proxied to the monolith's actuator or internal API either")
                 .isEqualTo(legacyRequestsBefore);
         assertThat(Http.get(url("/internals")).statusCode()).as("only whole segments are hidden").isEqualTo(200);
     }
@@ -191,7 +150,7 @@ class GatewayRoutingTest {
         assertThat(Http.get(base + "health/liveness").body()).contains("\"status\":\"UP\"");
         assertThat(Http.get(base + "health/readiness").body()).contains("\"status\":\"UP\"");
         String hash = Http.json(Http.get(base + "migration")).get("contentHash").toString();
-        assertThat(Http.get(base + "prometheus").body()).contains("strangler_routes_table{hash=\"" + hash + "\"} 5.0");
+        assertThat(Http.get(base + "prometheus").body()).contains("strangler_routes_table{hash=\"" + hash + "\"} " + ProxyRoutes.ROUTES + ".0");
     }
 
     @Test

@@ -4,13 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend that writes, for each request on a keep-alive connection, the bytes given for its path, exactly: what
@@ -20,9 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CannedBackend implements AutoCloseable {
 
-    private final ServerSocket server;
+    private final LoopbackServer server;
     private final Map<String, String> answers;
-    private final AtomicInteger connections = new AtomicInteger();
     private final boolean closeAfterEachAnswer;
 
     public CannedBackend(Map<String, String> answers) {
@@ -37,60 +32,32 @@ public final class CannedBackend implements AutoCloseable {
     private CannedBackend(Map<String, String> answers, boolean closeAfterEachAnswer) {
         this.closeAfterEachAnswer = closeAfterEachAnswer;
         this.answers = Map.copyOf(answers);
-        try {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Thread acceptor = new Thread(this::accept, "canned-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = new LoopbackServer("canned-backend", (socket, connection) -> serve(socket));
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.url();
     }
 
     /** Connections accepted so far. */
     public int connections() {
-        return connections.get();
+        return server.connections();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                connections.incrementAndGet();
-                Thread connection = new Thread(() -> serve(socket), "canned-backend-connection");
-                connection.setDaemon(true);
-                connection.start();
-            }
-            catch (IOException e) {
+    private void serve(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        String head;
+        while ((head = readHead(in)) != null) {
+            String target = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+            String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+            String answer = answers.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+            out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            if (closeAfterEachAnswer || answer.startsWith("HTTP/1.0")) {
+                // An HTTP/1.0 answer without a length ends where the connection does.
                 return;
             }
-        }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            String head;
-            while ((head = readHead(in)) != null) {
-                String target = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
-                String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
-                String answer = answers.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                if (closeAfterEachAnswer || answer.startsWith("HTTP/1.0")) {
-                    // An HTTP/1.0 answer without a length ends where the connection does.
-                    return;
-                }
-            }
-        }
-        catch (IOException e) {
-            // The gateway closed the connection.
         }
     }
 
@@ -108,11 +75,6 @@ public final class CannedBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server.close();
     }
 }

@@ -1,58 +1,92 @@
 package dev.strangler.gateway.support;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
 
 /**
- * A backend on a raw socket that parses what it receives the way an HTTP/1.1 origin server does (RFC 9112: a request
- * line, header lines up to the empty line, a body framed by Transfer-Encoding: chunked or by Content-Length, else
- * none), keeps the connection open for the next request, and records every request it parsed with the exact bytes of
- * its connection. Each answer is {@code 200} with the request line it answers as its body, so a client can tell which
- * request its response belongs to. {@code /slow} waits 300 ms before answering, so that a request behind it waits on
- * the same backend connection; {@code /slower} waits 1.5 s, longer than the idle timeouts tests set.
+ * A backend on a raw socket that records every byte the gateway sends it and reads them with
+ * {@link StrictRequestParser}, as a strict origin server would (RFC 9112), keeping the connection open for the next
+ * request. Each request it parses is answered at once with {@code 200}: its reading of the request
+ * ({@link #identity}) in an {@code X-Parsed} header, and the request line as the body, so that whoever receives the
+ * answer can tell which request it belongs to. A stream it cannot parse is answered 400 and closed, as such a server
+ * does; {@code Expect: 100-continue} gets its interim answer when the head is complete. A target starting with
+ * {@code /slow} waits 300 ms before its answer, so that a request behind it waits on the same backend connection;
+ * {@code /slower} waits 1.5 s, longer than the idle timeouts tests set.
+ *
+ * <p>What it saw is kept per label ({@link #label}), which a test may set to the case it is running.
  */
 public final class RecordingBackend implements AutoCloseable {
 
-    /** One request as the backend parsed it, on connection {@code connection} (numbered from 1). */
-    public record Received(int connection, String requestLine, List<String> headerLines, String body) {
+    /** A request this backend parsed, the label it arrived under and the connection it came on (numbered from 1). */
+    public record Received(String label, int connection, StrictRequestParser.Request request) {
 
         public String target() {
-            return requestLine.split(" ")[1];
+            return request.target();
+        }
+
+        public String requestLine() {
+            return request.method() + " " + request.target() + " " + request.version();
+        }
+
+        /** The header lines as {@code Name: value}, in order. */
+        public List<String> headerLines() {
+            return request.fields().stream().map(f -> f[0] + ": " + f[1]).toList();
+        }
+
+        public String body() {
+            return new String(request.body(), StandardCharsets.ISO_8859_1);
         }
     }
 
-    private final ServerSocket server;
+    /** Something on a connection that a strict server would not take: bytes it could not parse. */
+    public record Problem(String label, int connection, String what) {
+    }
+
+    private final String name;
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private final List<ByteArrayOutputStream> bytes = new CopyOnWriteArrayList<>();
-    private final AtomicInteger connections = new AtomicInteger();
+    private final List<Problem> problems = new CopyOnWriteArrayList<>();
+    private final List<Connection> connections = new CopyOnWriteArrayList<>();
+    private final LoopbackServer server;
+    private volatile String label = "";
 
     public RecordingBackend() {
-        try {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Thread acceptor = new Thread(this::accept, "recording-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this("recording");
+    }
+
+    public RecordingBackend(String name) {
+        this.name = name;
+        this.server = new LoopbackServer("recording-backend-" + name, (socket, id) -> {
+            Connection connection = new Connection(id);
+            connections.add(connection);
+            connection.serve(socket);
+        });
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.url();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return server.connections();
+    }
+
+    /** The label the requests parsed from now on are kept under. */
+    public void label(String label) {
+        this.label = label;
     }
 
     /** Every request parsed so far, in order. */
@@ -60,174 +94,173 @@ public final class RecordingBackend implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    public List<Received> received(String label) {
+        return received.stream().filter(r -> r.label().equals(label)).toList();
+    }
+
     /** The targets of every request parsed so far, in order. */
     public List<String> targets() {
         return received.stream().map(Received::target).toList();
     }
 
+    public List<Problem> problems(String label) {
+        return problems.stream().filter(p -> p.label().equals(label)).toList();
+    }
+
     /** Everything every connection has received so far, one string per connection, in ISO-8859-1. */
     public List<String> rawConnections() {
-        List<String> all = new ArrayList<>();
-        for (ByteArrayOutputStream connection : bytes) {
-            synchronized (connection) {
-                all.add(connection.toString(StandardCharsets.ISO_8859_1));
-            }
-        }
-        return all;
+        return connections.stream().map(Connection::text).toList();
     }
 
-    public int connections() {
-        return connections.get();
+    /** Connections still open that hold the start of a request the gateway has not finished sending. */
+    public List<String> openWithPartialRequest() {
+        List<String> partial = new ArrayList<>();
+        for (Connection c : connections) {
+            String pending = c.pendingPartial();
+            if (pending != null) {
+                partial.add("connection " + c.id + " of " + name + ": " + pending);
+            }
+        }
+        return partial;
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                int id = connections.incrementAndGet();
-                ByteArrayOutputStream record = new ByteArrayOutputStream();
-                bytes.add(record);
-                Thread connection = new Thread(() -> serve(socket, id, record), "recording-backend-" + id);
-                connection.setDaemon(true);
-                connection.start();
-            }
-            catch (IOException e) {
-                return;
+    /** The last bytes one connection received, for failure messages. */
+    public String bytesOf(int connection) {
+        for (Connection c : connections) {
+            if (c.id == connection) {
+                String text = c.text();
+                return StrictRequestParser.printable(text.length() > 600 ? text.substring(text.length() - 600) : text);
             }
         }
+        return "";
     }
 
-    private void serve(Socket socket, int id, ByteArrayOutputStream record) {
-        try (socket) {
-            InputStream in = new RecordingStream(new BufferedInputStream(socket.getInputStream()), record);
-            OutputStream out = socket.getOutputStream();
-            String requestLine;
-            while ((requestLine = line(in)) != null) {
-                if (requestLine.isEmpty()) {
-                    continue;
-                }
-                List<String> headers = new ArrayList<>();
-                String header;
-                while ((header = line(in)) != null && !header.isEmpty()) {
-                    headers.add(header);
-                }
-                if (header == null) {
-                    return;
-                }
-                String body = body(in, headers);
-                if (body == null) {
-                    return;
-                }
-                received.add(new Received(id, requestLine, List.copyOf(headers), body));
-                if (requestLine.contains(" /slower")) {
-                    Thread.sleep(1_500);
-                }
-                else if (requestLine.contains(" /slow")) {
-                    Thread.sleep(300);
-                }
-                byte[] answer = requestLine.getBytes(StandardCharsets.ISO_8859_1);
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + answer.length + "\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                out.write(answer);
-                out.flush();
-            }
-        }
-        catch (IOException e) {
-            // The gateway closed the connection.
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The body as the headers frame it, or null when the connection ends before it does. */
-    private static String body(InputStream in, List<String> headers) throws IOException {
-        String transferEncoding = value(headers, "transfer-encoding");
-        if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (true) {
-                String size = line(in);
-                if (size == null) {
-                    return null;
-                }
-                int semicolon = size.indexOf(';');
-                int n = Integer.parseInt((semicolon < 0 ? size : size.substring(0, semicolon)).trim(), 16);
-                if (n == 0) {
-                    String trailer;
-                    while ((trailer = line(in)) != null && !trailer.isEmpty()) {
-                        // Trailers are read and left out.
-                    }
-                    return trailer == null ? null : body.toString(StandardCharsets.ISO_8859_1);
-                }
-                byte[] chunk = in.readNBytes(n);
-                if (chunk.length < n || line(in) == null) {
-                    return null;
-                }
-                body.write(chunk);
-            }
-        }
-        String contentLength = value(headers, "content-length");
-        if (contentLength == null) {
-            return "";
-        }
-        int n = Integer.parseInt(contentLength.trim());
-        byte[] body = in.readNBytes(n);
-        return body.length < n ? null : new String(body, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String value(List<String> headers, String name) {
-        for (String header : headers) {
-            int colon = header.indexOf(':');
-            if (colon > 0 && header.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                return header.substring(colon + 1).trim();
-            }
-        }
-        return null;
-    }
-
-    /** A line without its CRLF (or bare LF), or null at the end of the stream. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-            }
-            line.append((char) b);
-        }
-        return null;
+    /** How this backend names a request it parsed: method, target, body length and the body's CRC-32. */
+    public static String identity(String method, String target, byte[] body) {
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        return method + " " + target + " " + body.length + ":" + Long.toHexString(crc.getValue());
     }
 
     @Override
     public void close() {
-        try {
-            server.close();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server.close();
     }
 
-    /** Copies every byte read into the connection's record. */
-    private static final class RecordingStream extends InputStream {
-        private final InputStream in;
-        private final ByteArrayOutputStream record;
+    private final class Connection {
 
-        RecordingStream(InputStream in, ByteArrayOutputStream record) {
-            this.in = in;
-            this.record = record;
+        final int id;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private int parsedUpTo;
+        private int continuedAt = -1;
+        private volatile boolean open = true;
+
+        Connection(int id) {
+            this.id = id;
         }
 
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                synchronized (record) {
-                    record.write(b);
+        synchronized String pendingPartial() {
+            if (!open || parsedUpTo >= bytes.size()) {
+                return null;
+            }
+            byte[] all = bytes.toByteArray();
+            return StrictRequestParser.printable(new String(all, parsedUpTo, all.length - parsedUpTo, StandardCharsets.ISO_8859_1));
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        void serve(Socket socket) throws IOException {
+            try {
+                // Bounded: a connection the gateway forgets is dropped after this long without a byte.
+                socket.setSoTimeout(30_000);
+                InputStream in = socket.getInputStream();
+                OutputStream out = socket.getOutputStream();
+                byte[] buffer = new byte[8192];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (!consume(buffer, n, out)) {
+                        return;
+                    }
                 }
             }
-            return b;
+            catch (SocketTimeoutException e) {
+                // Idle for 30 s: gone.
+            }
+            finally {
+                open = false;
+            }
+        }
+
+        /** Appends what arrived, answers every request now complete; false once the connection is to be closed. */
+        private boolean consume(byte[] buffer, int n, OutputStream out) throws IOException {
+            String currentLabel = label;
+            byte[] all;
+            synchronized (this) {
+                bytes.write(buffer, 0, n);
+                all = bytes.toByteArray();
+            }
+            while (true) {
+                StrictRequestParser.Result result = StrictRequestParser.parse(all, parsedUpTo, all.length);
+                if (result instanceof StrictRequestParser.Parsed parsed) {
+                    StrictRequestParser.Request request = parsed.request();
+                    received.add(new Received(currentLabel, id, request));
+                    synchronized (this) {
+                        parsedUpTo = parsed.end();
+                    }
+                    answer(out, request);
+                    if (request.closes()) {
+                        return false;
+                    }
+                }
+                else if (result instanceof StrictRequestParser.Invalid invalid) {
+                    problems.add(new Problem(currentLabel, id, invalid.reason()));
+                    out.write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    return false;
+                }
+                else {
+                    StrictRequestParser.Incomplete incomplete = (StrictRequestParser.Incomplete) result;
+                    if (incomplete.expectsContinue() && continuedAt != parsedUpTo) {
+                        continuedAt = parsedUpTo;
+                        out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                    }
+                    return true;
+                }
+            }
+        }
+
+        private void answer(OutputStream out, StrictRequestParser.Request request) throws IOException {
+            if (request.target().startsWith("/slower")) {
+                pause(1_500);
+            }
+            else if (request.target().startsWith("/slow")) {
+                pause(300);
+            }
+            String identity = identity(request.method(), request.target(), request.body());
+            byte[] body = (request.method() + " " + request.target() + " " + request.version()).getBytes(StandardCharsets.ISO_8859_1);
+            StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Parsed: ")
+                    .append(identity).append("\r\nContent-Length: ").append(body.length).append("\r\n");
+            if (request.closes()) {
+                head.append("Connection: close\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (!request.method().equals("HEAD")) {
+                out.write(body);
+            }
+            out.flush();
+        }
+
+        private static void pause(long millis) {
+            try {
+                Thread.sleep(millis);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.strangler.gateway.routing;
+package dev.strangler.gateway.scg;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
@@ -8,6 +8,11 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.strangler.gateway.routing.ActiveRouteTable;
+import dev.strangler.gateway.routing.RequestPath;
+import dev.strangler.gateway.routing.ResponseTags;
+import dev.strangler.gateway.routing.RoutePlanner;
+import dev.strangler.gateway.routing.RoutingDecision;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,5 +1,4 @@
-package dev.strangler.gateway.resilience;
-
+package dev.strangler.gateway.scg;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,15 +11,14 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.strangler.gateway.observe.MigrationStats;
+import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routes.Resilience;
 import dev.strangler.gateway.routing.ResponseTags;
-import dev.strangler.gateway.routing.ExchangeDecision;
 import dev.strangler.gateway.routing.RoutingDecision;
-import dev.strangler.gateway.routing.TargetUrlFilter;
 import dev.strangler.gateway.web.BackendFailure;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 

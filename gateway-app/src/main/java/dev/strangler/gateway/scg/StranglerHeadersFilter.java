@@ -1,4 +1,6 @@
-package dev.strangler.gateway.routing;
+package dev.strangler.gateway.scg;
+
+import static dev.strangler.gateway.routing.Headers.isStranglerHeader;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
@@ -9,13 +11,6 @@ import org.springframework.web.server.ServerWebExchange;
  * spoof a shadow marker or a routing tag, and from backends, so only the gateway's own tags reach the client.
  */
 public final class StranglerHeadersFilter implements HttpHeadersFilter {
-
-    static final String PREFIX = "x-strangler-";
-
-    /** Whether only this gateway may set {@code name}: the rule of both proxy paths. */
-    public static boolean isStranglerHeader(String name) {
-        return name.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
-    }
 
     private final Type type;
 

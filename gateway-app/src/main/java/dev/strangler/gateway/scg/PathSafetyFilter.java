@@ -1,11 +1,14 @@
-package dev.strangler.gateway.routing;
+package dev.strangler.gateway.scg;
 
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.filter.GlobalFilter;
 
+import dev.strangler.gateway.routing.HiddenPaths;
+import dev.strangler.gateway.routing.PathNormalizer;
+import dev.strangler.gateway.routing.RequestPath;
 import dev.strangler.gateway.web.Problems;
 import reactor.core.publisher.Mono;
 

@@ -1,4 +1,4 @@
-package dev.strangler.gateway.desync;
+package dev.strangler.gateway.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.Locale;
  * <li>After a request that says close, or an HTTP/1.0 request without keep-alive, nothing more is a request (9.6).</li>
  * </ul>
  */
-final class StrictRequestParser {
+public final class StrictRequestParser {
 
     private static final int MAX_HEAD = 64 * 1024;
     private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
@@ -35,9 +35,9 @@ final class StrictRequestParser {
     }
 
     /** One request as a strict server reads it. */
-    record Request(String method, String target, String version, List<String[]> fields, byte[] body, boolean closes) {
+    public record Request(String method, String target, String version, List<String[]> fields, byte[] body, boolean closes) {
 
-        String field(String name) {
+        public String field(String name) {
             for (String[] f : fields) {
                 if (f[0].equalsIgnoreCase(name)) {
                     return f[1];
@@ -46,31 +46,31 @@ final class StrictRequestParser {
             return null;
         }
 
-        boolean expectsContinue() {
+        public boolean expectsContinue() {
             String expect = field("Expect");
             return expect != null && expect.equalsIgnoreCase("100-continue");
         }
     }
 
     /** The outcome of reading from an offset: a request and where it ended, more bytes needed, or an error. */
-    sealed interface Result permits Parsed, Incomplete, Invalid {
+    public sealed interface Result permits Parsed, Incomplete, Invalid {
     }
 
-    record Parsed(Request request, int end) implements Result {
+    public record Parsed(Request request, int end) implements Result {
     }
 
     /** {@code headEnd} is the offset after the head's empty line when the head is complete, else -1. */
-    record Incomplete(int headEnd, boolean expectsContinue) implements Result {
+    public record Incomplete(int headEnd, boolean expectsContinue) implements Result {
     }
 
-    record Invalid(String reason) implements Result {
+    public record Invalid(String reason) implements Result {
     }
 
     /** What a whole byte stream holds: the requests in it, and how it ends after them, from {@code tailStart} on. */
-    record Split(List<Request> requests, Tail tail, String reason, int tailStart) {
+    public record Split(List<Request> requests, Tail tail, String reason, int tailStart) {
     }
 
-    enum Tail {
+    public enum Tail {
         /** The stream ends right after the last request. */
         END,
         /** The stream ends inside a request. */
@@ -81,7 +81,7 @@ final class StrictRequestParser {
         CLOSED
     }
 
-    static Split split(byte[] data) {
+    public static Split split(byte[] data) {
         List<Request> requests = new ArrayList<>();
         int offset = 0;
         while (true) {
@@ -107,7 +107,7 @@ final class StrictRequestParser {
     }
 
     /** Reads one request from {@code data[offset, limit)}. */
-    static Result parse(byte[] data, int offset, int limit) {
+    public static Result parse(byte[] data, int offset, int limit) {
         int pos = skipEmptyLines(data, offset, limit);
         int lineEnd = lineEnd(data, pos, limit);
         if (lineEnd == -2) {
@@ -476,7 +476,7 @@ final class StrictRequestParser {
     }
 
     /** Text with control and non-ASCII bytes escaped, for messages. */
-    static String printable(String s) {
+    public static String printable(String s) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

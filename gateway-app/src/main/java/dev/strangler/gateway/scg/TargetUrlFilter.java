@@ -1,4 +1,4 @@
-package dev.strangler.gateway.routing;
+package dev.strangler.gateway.scg;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
@@ -11,6 +11,8 @@ import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.strangler.gateway.routes.Backend;
+import dev.strangler.gateway.routing.RequestPath;
+import dev.strangler.gateway.routing.RoutingDecision;
 import reactor.core.publisher.Mono;
 
 /**

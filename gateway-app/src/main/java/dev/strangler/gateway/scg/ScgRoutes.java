@@ -1,9 +1,12 @@
-package dev.strangler.gateway.routing;
+package dev.strangler.gateway.scg;
 
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
+
+import dev.strangler.gateway.routing.CompiledRoute;
+import dev.strangler.gateway.routing.RouteTable;
 
 /**
  * The Spring Cloud Gateway {@link Route} each compiled route is handed to SCG's filters as: NettyRoutingFilter reads

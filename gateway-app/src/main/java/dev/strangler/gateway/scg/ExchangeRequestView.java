@@ -1,7 +1,11 @@
-package dev.strangler.gateway.routing;
+package dev.strangler.gateway.scg;
 
 import org.springframework.http.HttpCookie;
 import org.springframework.web.server.ServerWebExchange;
+
+import dev.strangler.gateway.routing.RequestPath;
+import dev.strangler.gateway.routing.RequestView;
+import dev.strangler.gateway.routing.RoutePlanner;
 
 /** A Spring WebFlux exchange as {@link RoutePlanner} reads it. */
 record ExchangeRequestView(ServerWebExchange exchange, RequestPath path) implements RequestView {
