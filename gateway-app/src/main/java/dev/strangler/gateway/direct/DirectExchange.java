@@ -67,8 +67,10 @@ final class DirectExchange {
     private boolean settled;
     private ScheduledFuture<?> timeout;
     private Channel backend;
-    /** Request content read before the backend connection was open. */
+    /** Request content read before the backend connection was open, or before the head was written on a pooled one. */
     private List<HttpContent> early;
+    /** Whether the head sent on a pooled connection is not written yet: content waits in {@link #early} meanwhile. */
+    private boolean headPending;
     private boolean requestSent;
     private boolean answerBegun;
     private boolean answerEnded;
@@ -105,13 +107,46 @@ final class DirectExchange {
         HttpRequest outbound = backendRequest();
         Channel pooled = proxy.backendChannels.pooled(plan.backend());
         if (pooled != null) {
-            attach(pooled);
-            backend.write(outbound, backend.voidPromise());
+            sendOnReused(pooled, outbound);
             return;
         }
-        early = new ArrayList<>(1);
+        connect(outbound);
+    }
+
+    private void connect(HttpRequest outbound) {
+        if (early == null) {
+            early = new ArrayList<>(1);
+        }
         ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, plan.backend());
         connecting.addListener((ChannelFutureListener) future -> connected(future, outbound));
+    }
+
+    /**
+     * Sends the head on a pooled connection, which the backend may be closing at this very moment (its keep-alive
+     * timeout): the head is flushed on its own and the body held until it is written, so that a head the connection
+     * refuses leaves nothing of the request at the backend and the request goes once more, whole, on a new connection,
+     * as Go's http.Transport and Reactor Netty's client resend a request that failed before any of it was written.
+     * An idle connection's send buffer is empty and larger than any head, so a head that fails was not sent in part.
+     */
+    private void sendOnReused(Channel channel, HttpRequest outbound) {
+        attach(channel);
+        headPending = true;
+        channel.writeAndFlush(outbound).addListener((ChannelFutureListener) written -> headWritten(written, outbound));
+    }
+
+    private void headWritten(ChannelFuture written, HttpRequest outbound) {
+        headPending = false;
+        if (done || failure != null || backend != written.channel()) {
+            // The exchange ended meanwhile; what it held was let go with it.
+            return;
+        }
+        if (written.isSuccess()) {
+            sendEarly();
+            return;
+        }
+        // A new connection is not resent on: a backend that refuses a fresh one is not closing an idle connection.
+        closeBackend();
+        connect(outbound);
     }
 
     private void connected(ChannelFuture future, HttpRequest outbound) {
@@ -127,8 +162,16 @@ final class DirectExchange {
         }
         attach(channel);
         channel.write(outbound, channel.voidPromise());
+        sendEarly();
+    }
+
+    /** Sends the request content held until the head was on its way. */
+    private void sendEarly() {
         List<HttpContent> waiting = early;
         early = null;
+        if (waiting == null) {
+            return;
+        }
         for (int i = 0; i < waiting.size(); i++) {
             if (backend == null) {
                 // The write failed and the exchange with it: what is left goes nowhere.
@@ -199,6 +242,10 @@ final class DirectExchange {
             ReferenceCountUtil.release(content);
         }
         else if (early != null) {
+            early.add(content);
+        }
+        else if (headPending) {
+            early = new ArrayList<>(2);
             early.add(content);
         }
         else if (backend != null) {

@@ -38,6 +38,7 @@ public final class RecordingBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<ByteArrayOutputStream> bytes = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     public RecordingBackend() {
         try {
@@ -84,6 +85,7 @@ public final class RecordingBackend implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                open.add(socket);
                 int id = connections.incrementAndGet();
                 ByteArrayOutputStream record = new ByteArrayOutputStream();
                 bytes.add(record);
@@ -93,6 +95,19 @@ public final class RecordingBackend implements AutoCloseable {
             }
             catch (IOException e) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Resets every connection open now (SO_LINGER 0, so the close sends RST), as a server does that drops idle
+     * keep-alive connections when it restarts or reaches its idle timeout with data unread.
+     */
+    public void resetOpenConnections() throws IOException {
+        for (Socket socket : open) {
+            if (!socket.isClosed()) {
+                socket.setSoLinger(true, 0);
+                socket.close();
             }
         }
     }
@@ -134,6 +149,9 @@ public final class RecordingBackend implements AutoCloseable {
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        finally {
+            open.remove(socket);
         }
     }
 
