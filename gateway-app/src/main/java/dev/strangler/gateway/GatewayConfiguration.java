@@ -18,6 +18,7 @@ import dev.strangler.gateway.observe.AccessLog;
 import dev.strangler.gateway.observe.MigrationEndpoint;
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.observe.TrafficObserver;
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.ResilienceFilter;
 import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.observe.TableMetrics;
@@ -157,8 +158,13 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, ResponseTags tags) {
-        return new ResilienceFilter(breakers, stats, meters, tags);
+    Recovery recovery(MigrationStats stats, MeterRegistry meters) {
+        return new Recovery(stats, meters);
+    }
+
+    @Bean
+    ResilienceFilter resilienceFilter(RouteBreakers breakers, Recovery recovery, ResponseTags tags) {
+        return new ResilienceFilter(breakers, recovery, tags);
     }
 
     @Bean

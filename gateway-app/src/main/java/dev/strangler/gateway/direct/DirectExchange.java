@@ -8,7 +8,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.web.BackendFailure;
 import dev.strangler.gateway.web.BackendProblem;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -61,6 +63,15 @@ final class DirectExchange {
     private final long start = System.nanoTime();
 
     private Span span;
+    /** The routing decision, until a fallback replaces it. */
+    private RoutingDecision decision;
+    /** Where the current attempt goes, and the target it asks for. */
+    private BackendAddresses.BackendAddress target;
+    private String uri;
+    private int retriesLeft;
+    private boolean fellBack;
+    /** Counts attempts, so that a connection opened for an attempt given up on is not used. */
+    private int attempt;
     private CircuitBreaker breaker;
     private long breakerStart;
     /** Set once the breaker has been told how the call went (or given its permission back). */
@@ -89,6 +100,10 @@ final class DirectExchange {
         this.request = request;
         this.plan = plan;
         this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.decision = plan.decision();
+        this.target = plan.backend();
+        this.uri = plan.uri();
+        this.retriesLeft = plan.retries();
     }
 
     void start() {
@@ -101,11 +116,26 @@ final class DirectExchange {
             return;
         }
         breakerStart = breaker == null ? 0 : breaker.getCurrentTimestamp();
+        send();
+    }
+
+    /** One attempt: the request to {@link #target}, with its own timeout. */
+    private void send() {
+        attempt++;
+        headPending = false;
+        answerEnded = false;
+        requestSent = false;
+        backendReusable = false;
         if (plan.timeout() != null) {
             timeout = client.executor().schedule(this::timedOut, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
         }
         HttpRequest outbound = backendRequest();
-        Channel pooled = proxy.backendChannels.pooled(plan.backend());
+        if (plan.guarded()) {
+            // The request has no body: each attempt ends it itself, and the client's empty end is let go.
+            early = new ArrayList<>(1);
+            early.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        Channel pooled = proxy.backendChannels.pooled(target);
         if (pooled != null) {
             sendOnReused(pooled, outbound);
             return;
@@ -117,8 +147,9 @@ final class DirectExchange {
         if (early == null) {
             early = new ArrayList<>(1);
         }
-        ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, plan.backend());
-        connecting.addListener((ChannelFutureListener) future -> connected(future, outbound));
+        int attempted = attempt;
+        ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, target);
+        connecting.addListener((ChannelFutureListener) future -> connected(future, outbound, attempted));
     }
 
     /**
@@ -135,9 +166,12 @@ final class DirectExchange {
     }
 
     private void headWritten(ChannelFuture written, HttpRequest outbound) {
+        if (backend != written.channel()) {
+            // The exchange or the attempt ended meanwhile; what it held was let go with it.
+            return;
+        }
         headPending = false;
-        if (done || failure != null || backend != written.channel()) {
-            // The exchange ended meanwhile; what it held was let go with it.
+        if (done || failure != null) {
             return;
         }
         if (written.isSuccess()) {
@@ -149,9 +183,9 @@ final class DirectExchange {
         connect(outbound);
     }
 
-    private void connected(ChannelFuture future, HttpRequest outbound) {
+    private void connected(ChannelFuture future, HttpRequest outbound, int attempted) {
         Channel channel = future.channel();
-        if (done || failure != null) {
+        if (done || failure != null || attempted != attempt) {
             // Failed (a timeout, the client gone) while connecting: the backend gets nothing.
             channel.close();
             return;
@@ -194,7 +228,7 @@ final class DirectExchange {
      */
     private HttpRequest backendRequest() {
         HttpHeaders in = request.headers();
-        DefaultHttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), plan.uri(), UNVALIDATED);
+        DefaultHttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, UNVALIDATED);
         HttpHeaders headers = out.headers();
         String connectionHeader = HopByHop.connection(in);
         for (Map.Entry<String, String> header : in) {
@@ -208,7 +242,7 @@ final class DirectExchange {
         if (!headers.contains(HttpHeaderNames.USER_AGENT)) {
             headers.set(HttpHeaderNames.USER_AGENT, HttpClient.USER_AGENT);
         }
-        headers.set(HttpHeaderNames.HOST, plan.backend().host());
+        headers.set(HttpHeaderNames.HOST, target.host());
         if (!headers.contains(HttpHeaderNames.ACCEPT)) {
             headers.set(HttpHeaderNames.ACCEPT, "*/*");
         }
@@ -238,7 +272,7 @@ final class DirectExchange {
 
     /** A piece of the client's request body. */
     void requestContent(HttpContent content) {
-        if (done || failure != null) {
+        if (done || failure != null || plan.guarded()) {
             ReferenceCountUtil.release(content);
         }
         else if (early != null) {
@@ -326,6 +360,15 @@ final class DirectExchange {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            int code = response.status().code();
+            if (code >= 500 && (retriesLeft > 0 || (plan.fallback() != null && !fellBack))) {
+                // Not the final answer: nothing of it reaches the client, and its connection, read only in part, goes.
+                ReferenceCountUtil.release(msg);
+                cancelTimeout();
+                closeBackend();
+                recover(new BackendFailure.UpstreamServerError(code));
+                return;
+            }
             answer(response);
         }
         if (msg instanceof HttpContent content) {
@@ -407,7 +450,7 @@ final class DirectExchange {
     }
 
     private void tag(HttpHeaders headers) {
-        proxy.tags.write(plan.decision(), headers::set, headers::add);
+        proxy.tags.write(decision, headers::set, headers::add);
     }
 
     private void answerWritten(ChannelFuture written) {
@@ -448,6 +491,9 @@ final class DirectExchange {
         }
         cancelTimeout();
         closeBackend();
+        if (!answerBegun && failure == null && recover(cause)) {
+            return;
+        }
         if (breaker != null && !settled) {
             settled = true;
             breaker.onError(breaker.getCurrentTimestamp() - breakerStart, breaker.getTimestampUnit(), cause);
@@ -455,7 +501,7 @@ final class DirectExchange {
         failure = BackendFailure.classify(cause);
         error = cause;
         status = failure.status().value();
-        String routeId = plan.decision().route().id();
+        String routeId = decision.route().id();
         BackendProblem.log(failure, routeId, request.method().name(), plan.path(), cause);
         if (answerBegun) {
             // The answer had begun: the client sees the connection end early, as from the backend itself.
@@ -479,6 +525,35 @@ final class DirectExchange {
         }
         answerBegun = true;
         client.writeAndFlush(response).addListener((ChannelFutureListener) written -> end(keepAlive && written.isSuccess()));
+    }
+
+    /**
+     * Tries the request again, or on the fallback backend, when the route's settings say so for this failure of the
+     * current attempt, as Spring Cloud Gateway's path does (ResilienceFilter): retries inside the circuit breaker's
+     * call, then the fallback outside it, once the breaker has been told. True when another attempt is under way.
+     */
+    private boolean recover(Throwable cause) {
+        BackendFailure why = BackendFailure.classify(cause);
+        if (retriesLeft > 0 && Recovery.retryable(why)) {
+            retriesLeft--;
+            send();
+            return true;
+        }
+        Plan.Fallback fallback = plan.fallback();
+        if (fallback == null || fellBack) {
+            return false;
+        }
+        if (breaker != null && !settled) {
+            settled = true;
+            breaker.onError(breaker.getCurrentTimestamp() - breakerStart, breaker.getTimestampUnit(), cause);
+        }
+        fellBack = true;
+        retriesLeft = 0;
+        decision = proxy.recovery.fallBack(decision, why, request.method().name(), plan.path());
+        target = fallback.backend();
+        uri = fallback.uri();
+        send();
+        return true;
     }
 
     /** The client went away before its answer ended. */
@@ -514,7 +589,7 @@ final class DirectExchange {
         }
         RequestSpans.end(span, status, error);
         String traceId = span == null ? "-" : span.context().traceId();
-        proxy.observer.record(plan.decision(), request.method().name(), plan.path(), status,
+        proxy.observer.record(decision, request.method().name(), plan.path(), status,
                 failure == null ? null : failure.tag(), System.nanoTime() - start, traceId);
         proxy.exchangeEnded();
         connection.exchangeEnded(client, keepOpen);

@@ -12,9 +12,24 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * @param path     the request's path as the client sent it, for logs, metrics and problem details
  * @param backend  where the request goes
  * @param uri      the request target the backend gets: its own path prefix, the forwarded path and the query
- * @param timeout  how long the backend may take to start its answer, or null for no limit
+ * @param timeout  how long the backend may take to start its answer, on each attempt, or null for no limit
  * @param breaker  the route's circuit breaker for a migrated route's backend, or null
+ * @param retries  how many more attempts the request may make after a failed one (only a bodiless safe request has any)
+ * @param fallback where the request goes when the call to the new service failed, or null (only for a bodiless safe
+ *                 request)
  */
 record Plan(RoutingDecision decision, String path, BackendAddresses.BackendAddress backend, String uri, Duration timeout,
-        CircuitBreaker breaker) {
+        CircuitBreaker breaker, int retries, Fallback fallback) {
+
+    /** Whether the request may go to a backend more than once, which only a request without a body can. */
+    boolean guarded() {
+        return retries > 0 || fallback != null;
+    }
+
+    /**
+     * @param backend the fallback backend's address
+     * @param uri     the request target the fallback backend gets
+     */
+    record Fallback(BackendAddresses.BackendAddress backend, String uri) {
+    }
 }

@@ -92,6 +92,23 @@ abstract class ProxyBehaviourSuite {
                     backend: breaking
                     stage: migrated
                     circuitBreaker: { failureRate: 50, window: 4, openFor: 60s }
+                  - id: retried
+                    paths: [/retried/**]
+                    backend: breaking
+                    stage: migrated
+                    retries: 2
+                  - id: retried-fallback
+                    paths: [/retried-fallback/**]
+                    backend: breaking
+                    stage: migrated
+                    retries: 1
+                    fallback: legacy
+                  - id: breaker-fallback
+                    paths: [/breaker-fallback/**]
+                    backend: breaking
+                    stage: migrated
+                    fallback: legacy
+                    circuitBreaker: { failureRate: 50, window: 2, openFor: 60s }
                 """);
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
                 "--strangler.routes-file=" + fixture.routes.path(), "--strangler.direct-path=" + directPath(),
@@ -267,6 +284,67 @@ abstract class ProxyBehaviourSuite {
         assertThat(open.headers().firstValue("Retry-After")).isPresent();
         assertProblem(open);
         assertThat(breaking.calls()).as("an open circuit calls nothing").isEqualTo(calls);
+    }
+
+    @Test
+    void aReadIsRetriedAfterA5xxAndGetsTheAnswerOfTheAttemptThatSucceeded() {
+        breaking.failNext(2);
+        int calls = breaking.calls();
+        HttpResponse<String> r = servedBy("retried", () -> Http.get(url("/retried/x")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.json(r)).containsEntry("backend", "flaky");
+        assertThat(r.headers().firstValue("X-Strangler-Fallback")).isEmpty();
+        assertThat(breaking.calls() - calls).as("two failed attempts and the one that succeeded").isEqualTo(3);
+    }
+
+    @Test
+    void aReadWhoseRetriesAreExhaustedFallsBackTaggedAndCounted() {
+        breaking.failNext(Integer.MAX_VALUE);
+        int calls = breaking.calls();
+        HttpResponse<String> r = servedBy("retried-fallback", () -> Http.get(url("/retried-fallback/orders/3")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.json(r)).as("the fallback's answer, nothing of the 500s").containsEntry("backend", "legacy")
+                .containsEntry("uri", "/retried-fallback/orders/3");
+        assertThat(r.headers().firstValue("X-Strangler-Backend")).hasValue("legacy");
+        assertThat(r.headers().firstValue("X-Strangler-Fallback")).hasValue("server-error");
+        assertThat(breaking.calls() - calls).as("the first attempt and its one retry").isEqualTo(2);
+        assertThat(metrics()).containsPattern("strangler_fallbacks_total\\{from=\"breaking\",reason=\"server-error\","
+                + "route=\"retried-fallback\",to=\"legacy\"} [1-9]");
+        breaking.failNext(0);
+    }
+
+    @Test
+    void a5xxFromTheNewServiceFallsBackForAReadButAWriteGetsTheBackendsOwnAnswer() {
+        HttpResponse<String> read = servedBy("slow", () -> Http.get(url("/slow/orders/5?status=500&on=orders")));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(Http.json(read)).containsEntry("backend", "legacy");
+        assertThat(read.headers().firstValue("X-Strangler-Fallback")).hasValue("server-error");
+
+        int legacyBefore = fixture.legacy.requests();
+        HttpResponse<String> write = servedBy("slow", () -> Http.post(url("/slow/orders?status=500&on=orders"), "{\"x\":1}",
+                "Content-Type", "application/json"));
+        assertThat(write.statusCode()).as("the new service's own 500").isEqualTo(500);
+        assertThat(Http.json(write)).containsEntry("backend", "orders");
+        assertThat(write.headers().firstValue("X-Strangler-Fallback")).isEmpty();
+        assertThat(fixture.legacy.requests()).as("a write never reaches the fallback").isEqualTo(legacyBefore);
+    }
+
+    @Test
+    void anOpenCircuitFallsBackWithoutCallingTheNewService() {
+        breaking.failNext(Integer.MAX_VALUE);
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> failed = servedBy("breaker-fallback", () -> Http.get(url("/breaker-fallback/x")));
+            assertThat(failed.headers().firstValue("X-Strangler-Fallback")).as("call %d", i).hasValue("server-error");
+        }
+        int calls = breaking.calls();
+        HttpResponse<String> open = servedBy("breaker-fallback", () -> Http.get(url("/breaker-fallback/x")));
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(Http.json(open)).containsEntry("backend", "legacy");
+        assertThat(open.headers().firstValue("X-Strangler-Fallback")).hasValue("circuit-open");
+        assertThat(breaking.calls()).as("an open circuit calls nothing").isEqualTo(calls);
+        assertThat(metrics()).containsPattern("strangler_fallbacks_total\\{from=\"breaking\",reason=\"circuit-open\","
+                + "route=\"breaker-fallback\",to=\"legacy\"} [1-9]");
+        breaking.failNext(0);
     }
 
     @Test
