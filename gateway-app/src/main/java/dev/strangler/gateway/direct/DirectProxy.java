@@ -8,7 +8,7 @@ import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routes.Backend;
 import dev.strangler.gateway.routes.Resilience;
-import dev.strangler.gateway.routes.Stage;
+import dev.strangler.gateway.routing.CarriedDecision;
 import dev.strangler.gateway.routing.CompiledRoute;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
@@ -141,30 +141,32 @@ public final class DirectProxy {
         }
         String method = request.method().name();
         RouteTable.Match match = planner.resolve(method, path);
-        Stage stage = match.route().stage();
-        if (stage instanceof Stage.Shadow) {
-            return null;
-        }
         RoutingDecision decision = planner.decide(match, new NettyRequestView(request, path));
+        // From here on, a request this path does not serve is handed on with its decision, which Spring Cloud Gateway
+        // then takes as it is: a shadow copy or a canary cookie is drawn once per request.
+        if (decision.shadowTarget() != null) {
+            // Spring Cloud Gateway's path makes the copies.
+            return handOver(request, decision);
+        }
         CompiledRoute route = decision.route();
         Resilience resilience = route.spec() == null ? Resilience.NONE : route.spec().resilience();
         Backend backend = decision.backend();
         BackendAddresses.BackendAddress address = backends.of(backend);
         if (address == null) {
-            return null;
+            return handOver(request, decision);
         }
         int retries = Recovery.retries(decision, method);
         Plan.Fallback fallback = null;
         if (retries > 0 || Recovery.fallsBack(decision, method)) {
             // Each attempt sends the request again, which a body streamed through cannot be.
             if (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0) {
-                return null;
+                return handOver(request, decision);
             }
             if (Recovery.fallsBack(decision, method)) {
                 RoutingDecision fallenBack = decision.fallenBackTo(route.fallback(), null);
                 BackendAddresses.BackendAddress fallbackAddress = backends.of(fallenBack.backend());
                 if (fallbackAddress == null) {
-                    return null;
+                    return handOver(request, decision);
                 }
                 fallback = new Plan.Fallback(fallbackAddress, target(fallbackAddress, fallenBack.forwardPath(path), uri, q));
             }
@@ -172,7 +174,11 @@ public final class DirectProxy {
         Duration timeout = resilience.timeout() != null ? resilience.timeout() : responseTimeout;
         CircuitBreaker breaker = decision.toNewService() ? breakers.breaker(route.id(), backend.name(), resilience.circuitBreaker()) : null;
         return new Plan(decision, rawPath, address, target(address, decision.forwardPath(path), uri, q), timeout, breaker, retries,
-                fallback);
+                fallback, null);
+    }
+
+    private static Plan handOver(HttpRequest request, RoutingDecision decision) {
+        return Plan.handOver(decision, CarriedDecision.carrying(request, decision));
     }
 
     /** The request target a backend gets: its own path prefix, the forwarded path and the client's query, if any. */

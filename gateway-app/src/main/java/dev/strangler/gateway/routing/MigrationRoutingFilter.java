@@ -37,7 +37,10 @@ public final class MigrationRoutingFilter implements GlobalFilter, Ordered {
         if (path == null) {
             return Mono.error(new IllegalStateException("PathSafetyFilter did not run"));
         }
-        RoutingDecision decision = planner.decide(new ExchangeRequestView(exchange, path));
+        RoutingDecision decision = CarriedDecision.of(exchange.getRequest());
+        if (decision == null) {
+            decision = planner.decide(new ExchangeRequestView(exchange, path));
+        }
         exchange.getAttributes().put(RoutingDecision.ATTRIBUTE, decision);
         exchange.getAttributes().put(GATEWAY_ROUTE_ATTR, scgRoutes.of(decision.route(), table.current()));
         HttpHeaders headers = exchange.getResponse().getHeaders();

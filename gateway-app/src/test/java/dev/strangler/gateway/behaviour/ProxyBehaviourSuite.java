@@ -109,6 +109,21 @@ abstract class ProxyBehaviourSuite {
                     stage: migrated
                     fallback: legacy
                     circuitBreaker: { failureRate: 50, window: 2, openFor: 60s }
+                  - id: shadow-none
+                    paths: [/shadow-none/**]
+                    backend: orders
+                    stage: shadow
+                    shadow: { percent: 0 }
+                  - id: shadow-all
+                    paths: [/shadow-all/**]
+                    backend: orders
+                    stage: shadow
+                    shadow: { percent: 100 }
+                  - id: shadow-half
+                    paths: [/shadow-half/**]
+                    backend: orders
+                    stage: shadow
+                    shadow: { percent: 50 }
                 """);
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
                 "--strangler.routes-file=" + fixture.routes.path(), "--strangler.direct-path=" + directPath(),
@@ -204,6 +219,44 @@ abstract class ProxyBehaviourSuite {
             Thread.sleep(20);
         }
         assertThat(fixture.orders.requests()).as("the copy reached the new service").isEqualTo(before + 1);
+    }
+
+    @Test
+    void aShadowRouteAtZeroPercentServesEveryReadFromTheMonolithAndCopiesNone() throws InterruptedException {
+        int before = fixture.orders.requests();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> r = servedBy("shadow-none", () -> Http.get(url("/shadow-none/items/1"), "X-Strangler-Shadow", "true"));
+            assertThat(Http.json(r)).containsEntry("backend", "legacy");
+        }
+        Thread.sleep(300);
+        assertThat(fixture.orders.requests()).as("no copy, whatever the client's headers say").isEqualTo(before);
+        assertThat(metrics()).doesNotContain("strangler_shadow_compared_total{route=\"shadow-none\"}");
+    }
+
+    @Test
+    void aShadowRouteAtOneHundredPercentComparesEveryReadExactlyOnce() throws InterruptedException {
+        int before = fixture.orders.requests();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> r = servedBy("shadow-all", () -> Http.get(url("/shadow-all/items/2")));
+            assertThat(Http.json(r)).containsEntry("backend", "legacy");
+        }
+        for (int i = 0; i < 250 && shadowCompared("shadow-all") < 5; i++) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        assertThat(shadowCompared("shadow-all")).as("comparisons").isEqualTo(5);
+        assertThat(fixture.orders.requests() - before).as("copies").isEqualTo(5);
+    }
+
+    /** How many copies of a shadow route's requests were compared with the client's answer. */
+    long shadowCompared(String routeId) {
+        String prefix = "strangler_shadow_compared_total{route=\"" + routeId + "\"} ";
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(prefix)) {
+                return (long) Double.parseDouble(line.substring(prefix.length()));
+            }
+        }
+        return 0;
     }
 
     // --- headers and the forwarded policy
@@ -369,7 +422,7 @@ abstract class ProxyBehaviourSuite {
         return r;
     }
 
-    private long webFluxRequests() {
+    long webFluxRequests() {
         long total = 0;
         for (String line : metrics().split("\n")) {
             if (line.startsWith("http_server_requests_seconds_count{") && !line.contains("uri=\"/actuator")) {
