@@ -8,6 +8,7 @@ import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routes.Backend;
 import dev.strangler.gateway.routes.Resilience;
+import dev.strangler.gateway.routes.Stage;
 import dev.strangler.gateway.routing.CarriedDecision;
 import dev.strangler.gateway.routing.CompiledRoute;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
@@ -177,8 +178,13 @@ public final class DirectProxy {
                 fallback, null);
     }
 
+    /**
+     * Spring Cloud Gateway serves the request; with this decision when it drew something (a shadow copy or not, a new
+     * canary key), which deciding again could draw otherwise. A decision without a draw is taken again as it was.
+     */
     private static Plan handOver(HttpRequest request, RoutingDecision decision) {
-        return Plan.handOver(decision, CarriedDecision.carrying(request, decision));
+        boolean drawn = decision.route().stage() instanceof Stage.Shadow || decision.setCookie() != null;
+        return drawn ? Plan.handOver(decision, CarriedDecision.carrying(request, decision)) : null;
     }
 
     /** The request target a backend gets: its own path prefix, the forwarded path and the client's query, if any. */
