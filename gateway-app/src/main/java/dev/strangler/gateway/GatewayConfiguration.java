@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.strangler.gateway.observe.AccessLog;
 import dev.strangler.gateway.observe.MigrationEndpoint;
 import dev.strangler.gateway.observe.MigrationStats;
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.observe.TableMetrics;
 import dev.strangler.gateway.observe.TrafficObserver;
 import dev.strangler.gateway.resilience.RouteBreakers;
@@ -100,6 +101,11 @@ class GatewayConfiguration {
     @Bean
     RouteBreakers routeBreakers(ReactiveResilience4JCircuitBreakerFactory factory) {
         return new RouteBreakers(factory.getCircuitBreakerRegistry());
+    }
+
+    @Bean
+    Recovery recovery(MigrationStats stats, MeterRegistry meters) {
+        return new Recovery(stats, meters);
     }
 
     @Bean

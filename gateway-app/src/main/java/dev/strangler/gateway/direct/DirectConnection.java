@@ -80,10 +80,10 @@ final class DirectConnection extends ChannelDuplexHandler {
             idleTimeout.suspend(ctx);
             Plan plan = passedOnResponses == 0 && closeWhenDone == null && transport != null && !(msg instanceof HttpContent)
                     ? proxy.plan(request) : null;
-            if (plan == null) {
+            if (plan == null || plan.handedOver() != null) {
                 passingOn = true;
                 passedOnResponses++;
-                ctx.fireChannelRead(msg);
+                ctx.fireChannelRead(plan == null ? msg : plan.handedOver());
                 return;
             }
             passingOn = false;

@@ -10,7 +10,9 @@ import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.HttpStatus;
 
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
+import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.web.BackendFailure;
 import dev.strangler.gateway.web.BackendProblem;
 import dev.strangler.gateway.web.MalformedRequestBodies;
@@ -65,14 +67,25 @@ final class DirectExchange {
     private final long start = System.nanoTime();
 
     private Span span;
+    /** The routing decision, until a fallback replaces it. */
+    private RoutingDecision decision;
+    /** Where the current attempt goes, and the target it asks for. */
+    private BackendAddresses.BackendAddress target;
+    private String uri;
+    private int retriesLeft;
+    private boolean fellBack;
+    /** Counts attempts, so that a connection opened for an attempt given up on is not used. */
+    private int attempt;
     private CircuitBreaker breaker;
     private long breakerStart;
     /** Set once the breaker has been told how the call went (or given its permission back). */
     private boolean settled;
     private ScheduledFuture<?> timeout;
     private Channel backend;
-    /** Request content read before the backend connection was open. */
+    /** Request content read before the backend connection was open, or before the head was written on a pooled one. */
     private List<HttpContent> early;
+    /** Whether the head sent on a pooled connection is not written yet: content waits in {@link #early} meanwhile. */
+    private boolean headPending;
     private boolean requestSent;
     private boolean answerBegun;
     private boolean answerEnded;
@@ -91,6 +104,10 @@ final class DirectExchange {
         this.request = request;
         this.plan = plan;
         this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.decision = plan.decision();
+        this.target = plan.backend();
+        this.uri = plan.uri();
+        this.retriesLeft = plan.retries();
     }
 
     void start() {
@@ -103,24 +120,76 @@ final class DirectExchange {
             return;
         }
         breakerStart = breaker == null ? 0 : breaker.getCurrentTimestamp();
+        send();
+    }
+
+    /** One attempt: the request to {@link #target}, with its own timeout. */
+    private void send() {
+        attempt++;
+        headPending = false;
+        answerEnded = false;
+        requestSent = false;
+        backendReusable = false;
         if (plan.timeout() != null) {
             timeout = client.executor().schedule(this::timedOut, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
         }
         HttpRequest outbound = backendRequest();
-        Channel pooled = proxy.backendChannels.pooled(plan.backend());
+        if (plan.guarded()) {
+            // The request has no body: each attempt ends it itself, and the client's empty end is let go.
+            early = new ArrayList<>(1);
+            early.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        Channel pooled = proxy.backendChannels.pooled(target);
         if (pooled != null) {
-            attach(pooled);
-            backend.write(outbound, backend.voidPromise());
+            sendOnReused(pooled, outbound);
             return;
         }
-        early = new ArrayList<>(1);
-        ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, plan.backend());
-        connecting.addListener((ChannelFutureListener) future -> connected(future, outbound));
+        connect(outbound);
     }
 
-    private void connected(ChannelFuture future, HttpRequest outbound) {
-        Channel channel = future.channel();
+    private void connect(HttpRequest outbound) {
+        if (early == null) {
+            early = new ArrayList<>(1);
+        }
+        int attempted = attempt;
+        ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, target);
+        connecting.addListener((ChannelFutureListener) future -> connected(future, outbound, attempted));
+    }
+
+    /**
+     * Sends the head on a pooled connection, which the backend may be closing at this very moment (its keep-alive
+     * timeout): the head is flushed on its own and the body held until it is written, so that a head the connection
+     * refuses leaves nothing of the request at the backend and the request goes once more, whole, on a new connection,
+     * as Go's http.Transport and Reactor Netty's client resend a request that failed before any of it was written.
+     * An idle connection's send buffer is empty and larger than any head, so a head that fails was not sent in part.
+     */
+    private void sendOnReused(Channel channel, HttpRequest outbound) {
+        attach(channel);
+        headPending = true;
+        channel.writeAndFlush(outbound).addListener((ChannelFutureListener) written -> headWritten(written, outbound));
+    }
+
+    private void headWritten(ChannelFuture written, HttpRequest outbound) {
+        if (backend != written.channel()) {
+            // The exchange or the attempt ended meanwhile; what it held was let go with it.
+            return;
+        }
+        headPending = false;
         if (done || failure != null) {
+            return;
+        }
+        if (written.isSuccess()) {
+            sendEarly();
+            return;
+        }
+        // A new connection is not resent on: a backend that refuses a fresh one is not closing an idle connection.
+        closeBackend();
+        connect(outbound);
+    }
+
+    private void connected(ChannelFuture future, HttpRequest outbound, int attempted) {
+        Channel channel = future.channel();
+        if (done || failure != null || attempted != attempt) {
             // Failed (a timeout, the client gone) while connecting: the backend gets nothing.
             channel.close();
             return;
@@ -131,8 +200,16 @@ final class DirectExchange {
         }
         attach(channel);
         channel.write(outbound, channel.voidPromise());
+        sendEarly();
+    }
+
+    /** Sends the request content held until the head was on its way. */
+    private void sendEarly() {
         List<HttpContent> waiting = early;
         early = null;
+        if (waiting == null) {
+            return;
+        }
         for (int i = 0; i < waiting.size(); i++) {
             if (backend == null) {
                 // The write failed and the exchange with it: what is left goes nowhere.
@@ -155,7 +232,7 @@ final class DirectExchange {
      */
     private HttpRequest backendRequest() {
         HttpHeaders in = request.headers();
-        DefaultHttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), plan.uri(), UNVALIDATED);
+        DefaultHttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri, UNVALIDATED);
         HttpHeaders headers = out.headers();
         String connectionHeader = HopByHop.connection(in);
         for (Map.Entry<String, String> header : in) {
@@ -169,7 +246,7 @@ final class DirectExchange {
         if (!headers.contains(HttpHeaderNames.USER_AGENT)) {
             headers.set(HttpHeaderNames.USER_AGENT, HttpClient.USER_AGENT);
         }
-        headers.set(HttpHeaderNames.HOST, plan.backend().host());
+        headers.set(HttpHeaderNames.HOST, target.host());
         if (!headers.contains(HttpHeaderNames.ACCEPT)) {
             headers.set(HttpHeaderNames.ACCEPT, "*/*");
         }
@@ -199,10 +276,14 @@ final class DirectExchange {
 
     /** A piece of the client's request body. */
     void requestContent(HttpContent content) {
-        if (done || failure != null) {
+        if (done || failure != null || plan.guarded()) {
             ReferenceCountUtil.release(content);
         }
         else if (early != null) {
+            early.add(content);
+        }
+        else if (headPending) {
+            early = new ArrayList<>(2);
             early.add(content);
         }
         else if (backend != null) {
@@ -288,6 +369,15 @@ final class DirectExchange {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            int code = response.status().code();
+            if (code >= 500 && (retriesLeft > 0 || (plan.fallback() != null && !fellBack))) {
+                // Not the final answer: nothing of it reaches the client, and its connection, read only in part, goes.
+                ReferenceCountUtil.release(msg);
+                cancelTimeout();
+                closeBackend();
+                recover(new BackendFailure.UpstreamServerError(code));
+                return;
+            }
             answer(response);
         }
         if (msg instanceof HttpContent content) {
@@ -369,7 +459,7 @@ final class DirectExchange {
     }
 
     private void tag(HttpHeaders headers) {
-        proxy.tags.write(plan.decision(), headers::set, headers::add);
+        proxy.tags.write(decision, headers::set, headers::add);
     }
 
     private void answerWritten(ChannelFuture written) {
@@ -410,6 +500,9 @@ final class DirectExchange {
         }
         cancelTimeout();
         closeBackend();
+        if (!answerBegun && failure == null && recover(cause)) {
+            return;
+        }
         if (breaker != null && !settled) {
             settled = true;
             breaker.onError(breaker.getCurrentTimestamp() - breakerStart, breaker.getTimestampUnit(), cause);
@@ -417,7 +510,7 @@ final class DirectExchange {
         failure = BackendFailure.classify(cause);
         error = cause;
         status = failure.status().value();
-        String routeId = plan.decision().route().id();
+        String routeId = decision.route().id();
         BackendProblem.log(failure, routeId, request.method().name(), plan.path(), cause);
         if (answerBegun) {
             // The answer had begun: the client sees the connection end early, as from the backend itself.
@@ -441,6 +534,35 @@ final class DirectExchange {
         }
         answerBegun = true;
         client.writeAndFlush(response).addListener((ChannelFutureListener) written -> end(keepAlive && written.isSuccess()));
+    }
+
+    /**
+     * Tries the request again, or on the fallback backend, when the route's settings say so for this failure of the
+     * current attempt, as Spring Cloud Gateway's path does (ResilienceFilter): retries inside the circuit breaker's
+     * call, then the fallback outside it, once the breaker has been told. True when another attempt is under way.
+     */
+    private boolean recover(Throwable cause) {
+        BackendFailure why = BackendFailure.classify(cause);
+        if (retriesLeft > 0 && Recovery.retryable(why)) {
+            retriesLeft--;
+            send();
+            return true;
+        }
+        Plan.Fallback fallback = plan.fallback();
+        if (fallback == null || fellBack) {
+            return false;
+        }
+        if (breaker != null && !settled) {
+            settled = true;
+            breaker.onError(breaker.getCurrentTimestamp() - breakerStart, breaker.getTimestampUnit(), cause);
+        }
+        fellBack = true;
+        retriesLeft = 0;
+        decision = proxy.recovery.fallBack(decision, why, request.method().name(), plan.path());
+        target = fallback.backend();
+        uri = fallback.uri();
+        send();
+        return true;
     }
 
     /** The client went away before its answer ended. */
@@ -476,7 +598,7 @@ final class DirectExchange {
         }
         RequestSpans.end(span, status, error);
         String traceId = span == null ? "-" : span.context().traceId();
-        proxy.observer.record(plan.decision(), request.method().name(), plan.path(), status,
+        proxy.observer.record(decision, request.method().name(), plan.path(), status,
                 failure == null ? null : failure.tag(), System.nanoTime() - start, traceId);
         proxy.exchangeEnded();
         connection.exchangeEnded(client, keepOpen);

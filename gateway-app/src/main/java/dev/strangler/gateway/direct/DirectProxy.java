@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.strangler.gateway.observe.TrafficObserver;
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routes.Backend;
 import dev.strangler.gateway.routes.Resilience;
@@ -17,24 +18,28 @@ import dev.strangler.gateway.routing.ResponseTags;
 import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutingDecision;
+import dev.strangler.gateway.web.CarriedDecision;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * The public port's fast path. A request that needs only a route lookup and one call to its backend (a legacy,
- * migrated or canary route, no retries, no fallback, no shadow copy, a plain http backend) is proxied on
- * Netty's channel pipeline, below Reactor Netty and Spring WebFlux; everything else goes on to them unchanged.
+ * The public port's fast path. A request of a legacy, migrated or canary route to a plain http backend, with no
+ * shadow copy, is proxied on Netty's channel pipeline, below Reactor Netty and Spring WebFlux, and so is a bodiless
+ * safe request of a route with retries or a fallback, which may go to a backend more than once; a request with a body
+ * that the route would retry or send to its fallback, and everything else, goes on to them unchanged.
  * Reactor Netty's server and client, with Spring WebFlux and the gateway's filter chain above them, cost several
  * times the CPU per request of the proxying itself, and these requests are most of the traffic of a migration.
  *
  * <p>The client sees the same as on the other path: the same routing decision, X-Forwarded-* policy, hop-by-hop
- * and X-Strangler-* header handling, response tags, circuit breaker, timeouts and problem+json errors; the same
+ * and X-Strangler-* header handling, response tags, retries, fallback, circuit breaker, timeouts and problem+json
+ * errors (the rules of {@link Recovery}, which Spring Cloud Gateway's path follows too); the same
  * strangler.requests metrics, live route figures and access log line; a server span that continues the caller's
  * trace. Requests this path does not take, or cannot read exactly as the other path would (a path the normalizer
  * rejects, a hidden path, an upgrade, gRPC, HTTP/1.0, Expect), go to Spring Cloud Gateway, which answers them as it
@@ -51,6 +56,7 @@ public final class DirectProxy {
     final RequestSpans spans;
     final BackendChannels backendChannels;
     final ResponseTags tags;
+    final Recovery recovery;
     private final RoutePlanner planner;
     private final HiddenPaths hidden;
     private final BackendAddresses backends = new BackendAddresses();
@@ -67,8 +73,9 @@ public final class DirectProxy {
      */
     public DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
-            ResponseTags tags, boolean enabled, Duration idleTimeout) {
+            ResponseTags tags, Recovery recovery, boolean enabled, Duration idleTimeout) {
         this.planner = planner;
+        this.recovery = recovery;
         this.hidden = hidden;
         this.forwarded = forwarded;
         this.breakers = breakers;
@@ -135,31 +142,60 @@ public final class DirectProxy {
         }
         String method = request.method().name();
         RouteTable.Match match = planner.resolve(method, path);
-        Stage stage = match.route().stage();
-        if (stage instanceof Stage.Shadow) {
-            return null;
-        }
         RoutingDecision decision = planner.decide(match, new NettyRequestView(request, path));
+        // From here on, a request this path does not serve is handed on with its decision, which Spring Cloud Gateway
+        // then takes as it is: a shadow copy or a canary cookie is drawn once per request.
+        if (decision.shadowTarget() != null) {
+            // Spring Cloud Gateway's path makes the copies.
+            return handOver(request, decision);
+        }
         CompiledRoute route = decision.route();
         Resilience resilience = route.spec() == null ? Resilience.NONE : route.spec().resilience();
-        if (Resilience.isSafe(method) && (resilience.retries() > 0 || (decision.toNewService() && route.fallback() != null))) {
-            return null;
-        }
         Backend backend = decision.backend();
         BackendAddresses.BackendAddress address = backends.of(backend);
         if (address == null) {
-            return null;
+            return handOver(request, decision);
         }
-        String forwardPath = decision.forwardPath(path);
+        int retries = Recovery.retries(decision, method);
+        Plan.Fallback fallback = null;
+        if (retries > 0 || Recovery.fallsBack(decision, method)) {
+            // Each attempt sends the request again, which a body streamed through cannot be.
+            if (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0) {
+                return handOver(request, decision);
+            }
+            if (Recovery.fallsBack(decision, method)) {
+                RoutingDecision fallenBack = decision.fallenBackTo(route.fallback(), null);
+                BackendAddresses.BackendAddress fallbackAddress = backends.of(fallenBack.backend());
+                if (fallbackAddress == null) {
+                    return handOver(request, decision);
+                }
+                fallback = new Plan.Fallback(fallbackAddress, target(fallbackAddress, fallenBack.forwardPath(path), uri, q));
+            }
+        }
+        Duration timeout = resilience.timeout() != null ? resilience.timeout() : responseTimeout;
+        CircuitBreaker breaker = decision.toNewService() ? breakers.breaker(route.id(), backend.name(), resilience.circuitBreaker()) : null;
+        return new Plan(decision, rawPath, address, target(address, decision.forwardPath(path), uri, q), timeout, breaker, retries,
+                fallback, null);
+    }
+
+    /**
+     * Spring Cloud Gateway serves the request; with this decision when it drew something (a shadow copy or not, a new
+     * canary key), which deciding again could draw otherwise. A decision without a draw is taken again as it was.
+     */
+    private static Plan handOver(HttpRequest request, RoutingDecision decision) {
+        boolean drawn = decision.route().stage() instanceof Stage.Shadow || decision.setCookie() != null;
+        return drawn ? Plan.handOver(decision, CarriedDecision.carrying(request, decision)) : null;
+    }
+
+    /** The request target a backend gets: its own path prefix, the forwarded path and the client's query, if any. */
+    private static String target(BackendAddresses.BackendAddress address, String forwardPath, String uri, int q) {
         String prefix = address.pathPrefix();
-        StringBuilder target = new StringBuilder(prefix.length() + forwardPath.length() + (uri.length() - rawPath.length()));
+        StringBuilder target = new StringBuilder(prefix.length() + forwardPath.length() + (q < 0 ? 0 : uri.length() - q));
         target.append(prefix).append(forwardPath);
         if (q >= 0) {
             target.append(uri, q, uri.length());
         }
-        Duration timeout = resilience.timeout() != null ? resilience.timeout() : responseTimeout;
-        CircuitBreaker breaker = decision.toNewService() ? breakers.breaker(route.id(), backend.name(), resilience.circuitBreaker()) : null;
-        return new Plan(decision, rawPath, address, target.toString(), timeout, breaker);
+        return target.toString();
     }
 
     /** A WebSocket or other upgrade; an offer of HTTP/2 (h2c), which Java's HTTP client makes by default, is ignored on both paths. */

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.strangler.gateway.StranglerProperties;
 import dev.strangler.gateway.observe.TrafficObserver;
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
@@ -41,12 +42,12 @@ class DirectProxyConfiguration {
     DirectProxy directProxy(RoutePlanner planner, HiddenPaths hiddenPaths, ForwardedHeadersPolicy forwarded,
             RouteBreakers breakers, TrafficObserver observer, ObjectProvider<Tracer> tracer,
             ObjectProvider<Propagator> propagator, BackendChannels backendChannels, HttpClientProperties clientProperties,
-            StranglerProperties properties, ServerProperties server, ResponseTags tags) {
+            StranglerProperties properties, ServerProperties server, ResponseTags tags, Recovery recovery) {
         // Backends behind a configured HTTP proxy are reached through Spring Cloud Gateway's client, which knows it.
         boolean viaProxy = clientProperties.getProxy().getHost() != null;
         return new DirectProxy(planner, hiddenPaths, forwarded, breakers, observer,
                 new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), backendChannels,
-                clientProperties.getResponseTimeout(), tags, properties.directPath() && !viaProxy,
+                clientProperties.getResponseTimeout(), tags, recovery, properties.directPath() && !viaProxy,
                 server.getNetty().getIdleTimeout());
     }
 

@@ -13,6 +13,7 @@ import dev.strangler.gateway.routing.RequestPath;
 import dev.strangler.gateway.routing.ResponseTags;
 import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RoutingDecision;
+import dev.strangler.gateway.web.CarriedDecision;
 import reactor.core.publisher.Mono;
 
 /**
@@ -42,7 +43,10 @@ public final class MigrationRoutingFilter implements GlobalFilter, Ordered {
         if (path == null) {
             return Mono.error(new IllegalStateException("PathSafetyFilter did not run"));
         }
-        RoutingDecision decision = planner.decide(new ExchangeRequestView(exchange, path));
+        RoutingDecision decision = CarriedDecision.of(exchange.getRequest());
+        if (decision == null) {
+            decision = planner.decide(new ExchangeRequestView(exchange, path));
+        }
         exchange.getAttributes().put(RoutingDecision.ATTRIBUTE, decision);
         exchange.getAttributes().put(GATEWAY_ROUTE_ATTR, scgRoutes.of(decision.route(), table.current()));
         HttpHeaders headers = exchange.getResponse().getHeaders();

@@ -1,7 +1,5 @@
 package dev.strangler.gateway.scg;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -10,7 +8,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.strangler.gateway.observe.MigrationStats;
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routes.Resilience;
 import dev.strangler.gateway.routing.ResponseTags;
@@ -32,17 +30,13 @@ import reactor.util.retry.Retry;
  */
 public final class ResilienceFilter implements GlobalFilter, Ordered {
 
-    private static final Logger log = LoggerFactory.getLogger(ResilienceFilter.class);
-
     private final RouteBreakers breakers;
-    private final MigrationStats stats;
-    private final MeterRegistry meters;
+    private final Recovery recovery;
     private final ResponseTags tags;
 
-    public ResilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, ResponseTags tags) {
+    public ResilienceFilter(RouteBreakers breakers, Recovery recovery, ResponseTags tags) {
         this.breakers = breakers;
-        this.stats = stats;
-        this.meters = meters;
+        this.recovery = recovery;
         this.tags = tags;
     }
 
@@ -53,11 +47,11 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         Resilience resilience = decision.route().spec().resilience();
-        boolean safe = Resilience.isSafe(exchange.getRequest().getMethod().name());
-        int retries = safe ? resilience.retries() : 0;
+        String method = exchange.getRequest().getMethod().name();
+        int retries = Recovery.retries(decision, method);
         Mono<Void> call = Mono.defer(() -> attempt(exchange, chain));
         if (retries > 0) {
-            call = call.retryWhen(Retry.max(retries).filter(e -> retryable(e))
+            call = call.retryWhen(Retry.max(retries).filter(e -> Recovery.retryable(BackendFailure.classify(e)))
                     .doBeforeRetry(signal -> ServerWebExchangeUtils.reset(exchange)));
         }
         if (!decision.toNewService()) {
@@ -67,7 +61,7 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
         String backend = decision.backend().name();
         CircuitBreaker breaker = breakers.breaker(decision.route().id(), backend, resilience.circuitBreaker());
         return call.transformDeferred(CircuitBreakerOperator.of(breaker))
-                .onErrorResume(error -> recover(exchange, chain, decision, safe, error));
+                .onErrorResume(error -> recover(exchange, chain, decision, method, error));
     }
 
     private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -78,14 +72,9 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
         }));
     }
 
-    private static boolean retryable(Throwable e) {
-        BackendFailure failure = BackendFailure.classify(e);
-        return failure != BackendFailure.CIRCUIT_OPEN && failure != BackendFailure.OTHER;
-    }
-
-    private Mono<Void> recover(ServerWebExchange exchange, GatewayFilterChain chain, RoutingDecision decision, boolean safe, Throwable error) {
+    private Mono<Void> recover(ServerWebExchange exchange, GatewayFilterChain chain, RoutingDecision decision, String method, Throwable error) {
         BackendFailure failure = BackendFailure.classify(error);
-        if (safe && decision.route().fallback() != null) {
+        if (Recovery.fallsBack(decision, method)) {
             return fallBack(exchange, chain, decision, failure);
         }
         if (failure == BackendFailure.SERVER_ERROR) {
@@ -96,18 +85,13 @@ public final class ResilienceFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> fallBack(ServerWebExchange exchange, GatewayFilterChain chain, RoutingDecision decision, BackendFailure failure) {
-        RoutingDecision fallbackDecision = decision.fallenBackTo(decision.route().fallback(), failure.tag());
+        RoutingDecision fallbackDecision = recovery.fallBack(decision, failure, exchange.getRequest().getMethod().name(),
+                exchange.getRequest().getPath().value());
         ServerWebExchangeUtils.reset(exchange);
         exchange.getAttributes().put(RoutingDecision.ATTRIBUTE, fallbackDecision);
         TargetUrlFilter.point(exchange, fallbackDecision);
         HttpHeaders headers = exchange.getResponse().getHeaders();
         tags.retag(fallbackDecision, headers::set);
-        String routeId = decision.route().id();
-        stats.route(routeId).fellBack();
-        meters.counter("strangler.fallbacks", "route", routeId, "from", decision.backend().name(), "to",
-                fallbackDecision.backend().name(), "reason", failure.tag()).increment();
-        log.info("event=fallback route={} from={} to={} reason={} method={} path={}", routeId, decision.backend().name(),
-                fallbackDecision.backend().name(), failure.tag(), exchange.getRequest().getMethod(), exchange.getRequest().getPath());
         return chain.filter(exchange);
     }
 

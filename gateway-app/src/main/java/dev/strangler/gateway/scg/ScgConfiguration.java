@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.observe.TrafficObserver;
+import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.RouteBreakers;
 import dev.strangler.gateway.routing.ActiveRouteTable;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
@@ -66,8 +67,8 @@ class ScgConfiguration {
     }
 
     @Bean
-    ResilienceFilter resilienceFilter(RouteBreakers breakers, MigrationStats stats, MeterRegistry meters, ResponseTags tags) {
-        return new ResilienceFilter(breakers, stats, meters, tags);
+    ResilienceFilter resilienceFilter(RouteBreakers breakers, Recovery recovery, ResponseTags tags) {
+        return new ResilienceFilter(breakers, recovery, tags);
     }
 
     /** Spring Cloud Gateway's client, for the requests the direct path leaves to it. */

@@ -146,6 +146,44 @@ abstract class ProxyBehaviourSuite {
         assertThat(orders.requests()).as("the copy reached the new service").isEqualTo(before + 1);
     }
 
+    @Test
+    void aShadowRouteAtZeroPercentServesEveryReadFromTheMonolithAndCopiesNone() throws InterruptedException {
+        int before = orders.requests();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> r = servedBy("shadow-none", () -> Http.get(url("/shadow-none/items/1"), "X-Strangler-Shadow", "true"));
+            assertThat(Http.json(r)).containsEntry("backend", "legacy");
+        }
+        Thread.sleep(300);
+        assertThat(orders.requests()).as("no copy, whatever the client's headers say").isEqualTo(before);
+        assertThat(metrics()).doesNotContain("strangler_shadow_compared_total{route=\"shadow-none\"}");
+    }
+
+    @Test
+    void aShadowRouteAtOneHundredPercentComparesEveryReadExactlyOnce() throws InterruptedException {
+        int before = orders.requests();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> r = servedBy("shadow-all", () -> Http.get(url("/shadow-all/items/2")));
+            assertThat(Http.json(r)).containsEntry("backend", "legacy");
+        }
+        for (int i = 0; i < 250 && shadowCompared("shadow-all") < 5; i++) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        assertThat(shadowCompared("shadow-all")).as("comparisons").isEqualTo(5);
+        assertThat(orders.requests() - before).as("copies").isEqualTo(5);
+    }
+
+    /** How many copies of a shadow route's requests were compared with the client's answer. */
+    long shadowCompared(String routeId) {
+        String prefix = "strangler_shadow_compared_total{route=\"" + routeId + "\"} ";
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(prefix)) {
+                return (long) Double.parseDouble(line.substring(prefix.length()));
+            }
+        }
+        return 0;
+    }
+
     // --- headers and the forwarded policy
 
     @Test
@@ -224,6 +262,67 @@ abstract class ProxyBehaviourSuite {
         assertThat(open.headers().firstValue("Retry-After")).isPresent();
         assertProblem(open);
         assertThat(breaking.calls()).as("an open circuit calls nothing").isEqualTo(calls);
+    }
+
+    @Test
+    void aReadIsRetriedAfterA5xxAndGetsTheAnswerOfTheAttemptThatSucceeded() {
+        breaking.failNext(2);
+        int calls = breaking.calls();
+        HttpResponse<String> r = servedBy("retried", () -> Http.get(url("/retried/x")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.json(r)).containsEntry("backend", "flaky");
+        assertThat(r.headers().firstValue("X-Strangler-Fallback")).isEmpty();
+        assertThat(breaking.calls() - calls).as("two failed attempts and the one that succeeded").isEqualTo(3);
+    }
+
+    @Test
+    void aReadWhoseRetriesAreExhaustedFallsBackTaggedAndCounted() {
+        breaking.failNext(Integer.MAX_VALUE);
+        int calls = breaking.calls();
+        HttpResponse<String> r = servedBy("retried-fallback", () -> Http.get(url("/retried-fallback/orders/3")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.json(r)).as("the fallback's answer, nothing of the 500s").containsEntry("backend", "legacy")
+                .containsEntry("uri", "/retried-fallback/orders/3");
+        assertTag(r, "X-Strangler-Backend", "legacy");
+        assertTag(r, "X-Strangler-Fallback", "server-error");
+        assertThat(breaking.calls() - calls).as("the first attempt and its one retry").isEqualTo(2);
+        assertThat(metrics()).containsPattern("strangler_fallbacks_total\\{from=\"breaking\",reason=\"server-error\","
+                + "route=\"retried-fallback\",to=\"legacy\"} [1-9]");
+        breaking.failNext(0);
+    }
+
+    @Test
+    void a5xxFromTheNewServiceFallsBackForAReadButAWriteGetsTheBackendsOwnAnswer() {
+        HttpResponse<String> read = servedBy("slow", () -> Http.get(url("/slow/orders/5?status=500&on=orders")));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(Http.json(read)).containsEntry("backend", "legacy");
+        assertTag(read, "X-Strangler-Fallback", "server-error");
+
+        int legacyBefore = legacy.requests();
+        HttpResponse<String> write = servedBy("slow", () -> Http.post(url("/slow/orders?status=500&on=orders"), "{\"x\":1}",
+                "Content-Type", "application/json"));
+        assertThat(write.statusCode()).as("the new service's own 500").isEqualTo(500);
+        assertThat(Http.json(write)).containsEntry("backend", "orders");
+        assertThat(write.headers().firstValue("X-Strangler-Fallback")).isEmpty();
+        assertThat(legacy.requests()).as("a write never reaches the fallback").isEqualTo(legacyBefore);
+    }
+
+    @Test
+    void anOpenCircuitFallsBackWithoutCallingTheNewService() {
+        breaking.failNext(Integer.MAX_VALUE);
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> failed = servedBy("breaker-fallback", () -> Http.get(url("/breaker-fallback/x")));
+            assertTag(failed, "X-Strangler-Fallback", "server-error");
+        }
+        int calls = breaking.calls();
+        HttpResponse<String> open = servedBy("breaker-fallback", () -> Http.get(url("/breaker-fallback/x")));
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(Http.json(open)).containsEntry("backend", "legacy");
+        assertTag(open, "X-Strangler-Fallback", "circuit-open");
+        assertThat(breaking.calls()).as("an open circuit calls nothing").isEqualTo(calls);
+        assertThat(metrics()).containsPattern("strangler_fallbacks_total\\{from=\"breaking\",reason=\"circuit-open\","
+                + "route=\"breaker-fallback\",to=\"legacy\"} [1-9]");
+        breaking.failNext(0);
     }
 
     @Test
@@ -349,7 +448,7 @@ abstract class ProxyBehaviourSuite {
         return r;
     }
 
-    private long webFluxRequests() {
+    long webFluxRequests() {
         long total = 0;
         for (String line : metrics().split("\n")) {
             if (line.startsWith("http_server_requests_seconds_count{") && !line.contains("uri=\"/actuator")) {

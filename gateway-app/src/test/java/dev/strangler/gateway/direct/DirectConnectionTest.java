@@ -186,7 +186,8 @@ class DirectConnectionTest {
     void largeBodiesStreamBothWaysIntact() throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         int size = 8 * 1024 * 1024;
-        HttpResponse<byte[]> download = client.send(HttpRequest.newBuilder(URI.create(url("/s/bytes?n=" + size))).build(),
+        HttpResponse<byte[]> download = client.send(HttpRequest.newBuilder(URI.create(url("/s/bytes?n=" + size)))
+                .timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).hasSize(size);
@@ -194,7 +195,7 @@ class DirectConnectionTest {
 
         byte[] upload = Backend.pattern(size + 7);
         HttpResponse<String> uploaded = client.send(HttpRequest.newBuilder(URI.create(url("/s/crc")))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(uploaded.statusCode()).isEqualTo(200);
         assertThat(uploaded.body()).isEqualTo(upload.length + ":" + crc(upload));
     }

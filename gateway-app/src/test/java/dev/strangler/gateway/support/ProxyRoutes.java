@@ -17,7 +17,7 @@ public final class ProxyRoutes {
             "management.tracing.sampling.probability=1.0" };
 
     /** How many routes the table has. */
-    public static final int ROUTES = 13;
+    public static final int ROUTES = 19;
 
     public static final EchoBackend LEGACY = Backends.echo("legacy");
     public static final EchoBackend ORDERS = Backends.echo("orders");
@@ -104,6 +104,38 @@ public final class ProxyRoutes {
                 backend: breaking
                 stage: migrated
                 circuitBreaker: { failureRate: 50, window: 4, openFor: 60s }
+              - id: retried
+                paths: [/retried/**]
+                backend: breaking
+                stage: migrated
+                retries: 2
+              - id: retried-fallback
+                paths: [/retried-fallback/**]
+                backend: breaking
+                stage: migrated
+                retries: 1
+                fallback: legacy
+              - id: breaker-fallback
+                paths: [/breaker-fallback/**]
+                backend: breaking
+                stage: migrated
+                fallback: legacy
+                circuitBreaker: { failureRate: 50, window: 2, openFor: 60s }
+              - id: shadow-none
+                paths: [/shadow-none/**]
+                backend: orders
+                stage: shadow
+                shadow: { percent: 0 }
+              - id: shadow-all
+                paths: [/shadow-all/**]
+                backend: orders
+                stage: shadow
+                shadow: { percent: 100 }
+              - id: shadow-half
+                paths: [/shadow-half/**]
+                backend: orders
+                stage: shadow
+                shadow: { percent: 50 }
               - id: prefixed
                 paths: [/prefixed/**]
                 backend: prefixed

@@ -142,6 +142,20 @@ public final class RecordingBackend implements AutoCloseable {
         return method + " " + target + " " + body.length + ":" + Long.toHexString(crc.getValue());
     }
 
+    /**
+     * Resets every connection open now (SO_LINGER 0, so the close sends RST), as a server does that drops idle
+     * keep-alive connections when it restarts or reaches its idle timeout with data unread.
+     */
+    public void resetOpenConnections() throws IOException {
+        for (Connection connection : connections) {
+            Socket socket = connection.socket;
+            if (connection.open && socket != null && !socket.isClosed()) {
+                socket.setSoLinger(true, 0);
+                socket.close();
+            }
+        }
+    }
+
     @Override
     public void close() {
         server.close();
@@ -154,6 +168,7 @@ public final class RecordingBackend implements AutoCloseable {
         private int parsedUpTo;
         private int continuedAt = -1;
         private volatile boolean open = true;
+        private volatile Socket socket;
 
         Connection(int id) {
             this.id = id;
@@ -172,6 +187,7 @@ public final class RecordingBackend implements AutoCloseable {
         }
 
         void serve(Socket socket) throws IOException {
+            this.socket = socket;
             try {
                 // Bounded: a connection the gateway forgets is dropped after this long without a byte.
                 socket.setSoTimeout(30_000);

@@ -1,0 +1,111 @@
+package dev.strangler.gateway.direct;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import dev.strangler.gateway.support.Backends;
+import dev.strangler.gateway.support.Gateways;
+import dev.strangler.gateway.support.RawResponse;
+import dev.strangler.gateway.support.RecordingBackend;
+import io.netty.util.concurrent.EventExecutor;
+import reactor.netty.http.HttpResources;
+
+/**
+ * A pooled backend connection that the backend resets just as the gateway sends the next request on it: the request
+ * failed before any byte of it reached the backend, so the gateway sends it again, once, on a new connection, and the
+ * client gets the backend's answer instead of a 502.
+ *
+ * <p>The race is made deterministic by holding the gateway's event loops: while they are held, the client's request
+ * arrives, then the backend's RST. The loop then reads the request before it learns of the reset (epoll reports
+ * descriptors in the order they became ready), takes the pooled connection, which it still believes open, and its
+ * write of the head fails, exactly as in production when the backend's keep-alive timeout strikes.
+ */
+class ReusedConnectionResendTest {
+
+    static final RecordingBackend backend = Backends.recording("resend");
+    static int port;
+
+    @BeforeAll
+    static void start() {
+        port = Gateways.of("backends:\n  legacy: { url: \"" + backend.url() + "\" }\n"
+                + "  recording: { url: \"" + backend.url() + "\" }\n"
+                + """
+                defaultBackend: legacy
+                routes:
+                  - id: recording
+                    paths: [/r/**]
+                    backend: recording
+                    stage: migrated
+                """).port();
+    }
+
+    private RecordingBackend.Received sendAfterReset(String request, String rest, String requestLine) throws Throwable {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /r/first HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(RawResponse.read(in, false).body()).isEqualTo("GET /r/first HTTP/1.1");
+            int connectionsBefore = backend.connections();
+
+            withEventLoopsHeld(() -> {
+                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread.sleep(100);
+                assertThat(in.available()).as("no answer while the gateway's event loops are held").isZero();
+                backend.resetOpenConnections();
+                Thread.sleep(100);
+            });
+            out.write(rest.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+
+            RawResponse answer = RawResponse.read(in, false);
+            assertThat(answer.status()).as("the backend's answer, not a 502: %s", answer.body()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo(requestLine);
+            List<RecordingBackend.Received> parsed = backend.received().stream()
+                    .filter(r -> r.requestLine().equals(requestLine)).toList();
+            assertThat(parsed).as("the request at the backend").hasSize(1);
+            assertThat(parsed.get(0).connection()).as("sent on a connection opened after the reset").isGreaterThan(connectionsBefore);
+            return parsed.get(0);
+        }
+    }
+
+    /** Runs {@code whileHeld} while every event loop of the public port's server runs a task that waits for it. */
+    private static void withEventLoopsHeld(Executable whileHeld) throws Throwable {
+        List<EventExecutor> loops = new ArrayList<>();
+        HttpResources.get().onServer(true).forEach(loops::add);
+        CountDownLatch held = new CountDownLatch(loops.size());
+        CountDownLatch release = new CountDownLatch(1);
+        for (EventExecutor loop : loops) {
+            loop.execute(() -> {
+                held.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        try {
+            assertThat(held.await(10, TimeUnit.SECONDS)).as("every event loop held").isTrue();
+            whileHeld.execute();
+        }
+        finally {
+            release.countDown();
+        }
+    }
+}
