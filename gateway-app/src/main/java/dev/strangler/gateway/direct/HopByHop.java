@@ -18,8 +18,7 @@ final class HopByHop {
     private static final Set<String> NAMES = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
-        NAMES.addAll(List.of("connection", "keep-alive", "transfer-encoding", "te", "trailer", "proxy-authorization",
-                "proxy-authenticate", "upgrade", "x-application-context"));
+        NAMES.addAll(Headers.HOP_BY_HOP);
     }
 
     private HopByHop() {
