@@ -45,7 +45,7 @@ import reactor.netty.http.client.HttpClient;
  * One request on the direct path, from its arrival to its response's last byte, all on its client connection's
  * event loop: the backend connection, the timeout and every callback run there.
  */
-final class DirectExchange {
+final class DirectExchange implements BackendChannels.Lease {
 
     private static final String PROBLEM_JSON = "application/problem+json";
     /** Header values were validated when the client's request and the backend's response were decoded. */
@@ -67,7 +67,9 @@ final class DirectExchange {
     private boolean settled;
     private ScheduledFuture<?> timeout;
     private Channel backend;
-    /** Request content read before the backend connection was open. */
+    /** The request's head while it waits for a backend connection, which it is written to first. */
+    private HttpRequest head;
+    /** Request content read while the request waited for a backend connection. */
     private List<HttpContent> early;
     private boolean requestSent;
     private boolean answerBegun;
@@ -103,33 +105,29 @@ final class DirectExchange {
             timeout = client.executor().schedule(this::timedOut, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
         }
         HttpRequest outbound = backendRequest();
-        Channel pooled = proxy.backendChannels.pooled(plan.backend());
+        head = outbound;
+        Channel pooled = proxy.backendChannels.acquire(client.channel().eventLoop(), transport, plan.backend(), this);
         if (pooled != null) {
+            head = null;
             attach(pooled);
             backend.write(outbound, backend.voidPromise());
-            return;
         }
-        early = new ArrayList<>(1);
-        ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, plan.backend());
-        connecting.addListener((ChannelFutureListener) future -> connected(future, outbound));
     }
 
-    private void connected(ChannelFuture future, HttpRequest outbound) {
-        Channel channel = future.channel();
-        if (done || failure != null) {
-            // Failed (a timeout, the client gone) while connecting: the backend gets nothing.
-            channel.close();
-            return;
-        }
-        if (!future.isSuccess()) {
-            fail(future.cause());
+    @Override
+    public void acquired(Channel channel) {
+        HttpRequest outbound = head;
+        head = null;
+        if (done || failure != null || outbound == null) {
+            // Failed (a timeout, the client gone) while waiting: the backend gets nothing, and the connection is free.
+            proxy.backendChannels.release(channel);
             return;
         }
         attach(channel);
         channel.write(outbound, channel.voidPromise());
         List<HttpContent> waiting = early;
         early = null;
-        for (int i = 0; i < waiting.size(); i++) {
+        for (int i = 0; waiting != null && i < waiting.size(); i++) {
             if (backend == null) {
                 // The write failed and the exchange with it: what is left goes nowhere.
                 waiting.subList(i, waiting.size()).forEach(ReferenceCountUtil::release);
@@ -137,6 +135,12 @@ final class DirectExchange {
             }
             sendContent(waiting.get(i));
         }
+    }
+
+    @Override
+    public void notAcquired(Throwable cause) {
+        head = null;
+        fail(cause);
     }
 
     private void attach(Channel channel) {
@@ -198,11 +202,14 @@ final class DirectExchange {
         if (done || failure != null) {
             ReferenceCountUtil.release(content);
         }
-        else if (early != null) {
-            early.add(content);
-        }
         else if (backend != null) {
             sendContent(content);
+        }
+        else if (head != null) {
+            if (early == null) {
+                early = new ArrayList<>(1);
+            }
+            early.add(content);
         }
         else {
             ReferenceCountUtil.release(content);

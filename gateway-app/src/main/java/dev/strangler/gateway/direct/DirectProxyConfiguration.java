@@ -19,6 +19,7 @@ import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.ResponseTags;
 import dev.strangler.gateway.routing.RoutePlanner;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.netty.channel.ChannelPipeline;
@@ -32,9 +33,10 @@ import reactor.netty.NettyPipeline;
 class DirectProxyConfiguration {
 
     @Bean(destroyMethod = "close")
-    BackendChannels backendChannels(HttpClientProperties clientProperties) {
+    BackendChannels backendChannels(HttpClientProperties clientProperties, ObjectProvider<MeterRegistry> meters) {
         Integer connectTimeout = clientProperties.getConnectTimeout();
-        return new BackendChannels(connectTimeout == null ? 0 : connectTimeout, clientProperties.getPool().getMaxIdleTime());
+        return new BackendChannels(connectTimeout == null ? 0 : connectTimeout, PoolSettings.of(clientProperties.getPool()),
+                meters.getIfAvailable());
     }
 
     @Bean
