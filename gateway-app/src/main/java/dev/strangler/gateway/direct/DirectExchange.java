@@ -161,7 +161,7 @@ final class DirectExchange implements BackendChannels.Lease {
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
             if (!HttpHeaderNames.HOST.contentEqualsIgnoreCase(name) && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
-                    && !ForwardedHeadersPolicy.isForwardingHeader(name) && !HopByHop.dropped(name, connectionHeader)) {
+                    && !ForwardedHeadersPolicy.isForwardingHeader(name) && !proxy.hopByHop.dropped(name, connectionHeader)) {
                 headers.add(name, header.getValue());
             }
         }
@@ -339,7 +339,7 @@ final class DirectExchange implements BackendChannels.Lease {
         HttpHeaders to = out.headers();
         String connectionHeader = HopByHop.connection(from);
         for (Map.Entry<String, String> header : from) {
-            if (!HopByHop.dropped(header.getKey(), connectionHeader)) {
+            if (!proxy.hopByHop.dropped(header.getKey(), connectionHeader)) {
                 to.add(header.getKey(), header.getValue());
             }
         }

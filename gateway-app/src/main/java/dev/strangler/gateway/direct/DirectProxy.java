@@ -51,6 +51,7 @@ public final class DirectProxy {
     final RequestSpans spans;
     final BackendChannels backendChannels;
     final ResponseTags tags;
+    final HopByHop hopByHop;
     private final RoutePlanner planner;
     private final HiddenPaths hidden;
     private final BackendAddresses backends = new BackendAddresses();
@@ -62,12 +63,13 @@ public final class DirectProxy {
 
     /**
      * @param responseTimeout the gateway-wide response timeout, or null for none; a route's own timeout wins
+     * @param hopByHop        the headers Spring Cloud Gateway's RemoveHopByHopHeadersFilter drops
      * @param enabled         false sends every request on to Spring Cloud Gateway
      * @param idleTimeout     the server's idle timeout for connections between requests, or null for none
      */
-    public DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
+    DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
-            ResponseTags tags, boolean enabled, Duration idleTimeout) {
+            ResponseTags tags, HopByHop hopByHop, boolean enabled, Duration idleTimeout) {
         this.planner = planner;
         this.hidden = hidden;
         this.forwarded = forwarded;
@@ -77,6 +79,7 @@ public final class DirectProxy {
         this.backendChannels = backendChannels;
         this.responseTimeout = responseTimeout;
         this.tags = tags;
+        this.hopByHop = hopByHop;
         this.enabled = enabled;
         this.idleTimeout = idleTimeout == null ? IdleTimeout.NONE : new IdleTimeout(idleTimeout);
     }

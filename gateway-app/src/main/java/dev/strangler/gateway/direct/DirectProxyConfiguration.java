@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.Shutdown;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,12 +44,15 @@ class DirectProxyConfiguration {
     DirectProxy directProxy(RoutePlanner planner, HiddenPaths hiddenPaths, ForwardedHeadersPolicy forwarded,
             RouteBreakers breakers, TrafficObserver observer, ObjectProvider<Tracer> tracer,
             ObjectProvider<Propagator> propagator, BackendChannels backendChannels, HttpClientProperties clientProperties,
-            StranglerProperties properties, ServerProperties server, ResponseTags tags) {
+            StranglerProperties properties, ServerProperties server, ResponseTags tags,
+            ObjectProvider<RemoveHopByHopHeadersFilter> hopByHop) {
         // Backends behind a configured HTTP proxy are reached through Spring Cloud Gateway's client, which knows it.
         boolean viaProxy = clientProperties.getProxy().getHost() != null;
+        RemoveHopByHopHeadersFilter filter = hopByHop.getIfAvailable();
         return new DirectProxy(planner, hiddenPaths, forwarded, breakers, observer,
                 new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), backendChannels,
-                clientProperties.getResponseTimeout(), tags, properties.directPath() && !viaProxy,
+                clientProperties.getResponseTimeout(), tags, filter == null ? HopByHop.DEFAULT : new HopByHop(filter.getHeaders()),
+                properties.directPath() && !viaProxy,
                 server.getNetty().getIdleTimeout());
     }
 

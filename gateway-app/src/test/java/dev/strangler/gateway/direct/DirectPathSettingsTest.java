@@ -1,0 +1,117 @@
+package dev.strangler.gateway.direct;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.strangler.gateway.GatewayApplication;
+import dev.strangler.gateway.support.CannedBackend;
+import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.RawResponse;
+
+/**
+ * The Spring Cloud Gateway and Spring Boot settings the direct path stands in for hold on both paths: two gateways
+ * with the same settings, one with the direct path and one with {@code strangler.direct-path=false}.
+ */
+class DirectPathSettingsTest {
+
+    static final GatewayFixture fixture = new GatewayFixture();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final CannedBackend canned = new CannedBackend(Map.of(
+            "/canned/hop", "HTTP/1.1 200 OK\r\nX-Custom-Hop: r\r\nX-Application-Context: app\r\nContent-Length: 2\r\n\r\nok"));
+    /** A list without x-application-context, which the default has, and with a header of the test's own. */
+    static final String HOP_BY_HOP = "connection,keep-alive,transfer-encoding,upgrade,x-custom-hop";
+
+    static ConfigurableApplicationContext direct;
+    static ConfigurableApplicationContext chain;
+
+    @BeforeAll
+    static void start() {
+        fixture.routes.write(fixture.header().replace("defaultBackend:", "  canned: { url: \"" + canned.url() + "\" }\ndefaultBackend:")
+                + """
+                routes:
+                  - id: orders-api
+                    paths: [/api/orders, /api/orders/**]
+                    backend: orders
+                    stage: migrated
+                  - id: canned
+                    paths: [/canned/**]
+                    backend: canned
+                    stage: migrated
+                """);
+        direct = gateway("--strangler.direct-path=true");
+        chain = gateway("--strangler.direct-path=false");
+    }
+
+    static ConfigurableApplicationContext gateway(String... more) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+                "--strangler.routes-file=" + fixture.routes.path(),
+                "--spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers=" + HOP_BY_HOP));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
+    }
+
+    @AfterAll
+    static void stop() {
+        direct.close();
+        chain.close();
+        canned.close();
+        fixture.legacy.close();
+        fixture.orders.close();
+    }
+
+    @Test
+    void aConfiguredHopByHopListReplacesTheDefaultOnBothPaths() throws IOException {
+        for (ConfigurableApplicationContext gateway : List.of(direct, chain)) {
+            try (Socket socket = socket(gateway)) {
+                send(socket, "GET /api/orders/1 HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-Listed\r\nX-Listed: v\r\n"
+                        + "X-Custom-Hop: c\r\nX-Application-Context: ctx\r\nX-Kept: yes\r\n\r\n");
+                @SuppressWarnings("unchecked")
+                Map<String, String> headers = (Map<String, String>) JSON.readValue(RawResponse.read(socket.getInputStream(), false).body(),
+                        Map.class).get("headers");
+                assertThat(headers).as(name(gateway)).containsEntry("x-kept", "yes")
+                        .as("in the default list, not in the configured one").containsEntry("x-application-context", "ctx")
+                        .as("in the configured list, or named by Connection").doesNotContainKeys("x-custom-hop", "x-listed");
+
+                send(socket, "GET /canned/hop HTTP/1.1\r\nHost: a\r\n\r\n");
+                RawResponse answer = RawResponse.read(socket.getInputStream(), false);
+                assertThat(answer.headers()).as(name(gateway)).containsEntry("x-application-context", List.of("app"))
+                        .doesNotContainKey("x-custom-hop");
+            }
+        }
+    }
+
+    static String name(ConfigurableApplicationContext gateway) {
+        return gateway == direct ? "direct path" : gateway == chain ? "Spring Cloud Gateway's path" : "gateway";
+    }
+
+    static int port(ConfigurableApplicationContext gateway) {
+        return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
+    }
+
+    static Socket socket(ConfigurableApplicationContext gateway) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port(gateway));
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    static void send(Socket socket, String request) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+}
