@@ -88,7 +88,7 @@ final class DirectExchange implements BackendChannels.Lease {
         this.transport = transport;
         this.request = request;
         this.plan = plan;
-        this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.keepAlive = HttpUtil.isKeepAlive(request) && !connection.lastAnswer();
     }
 
     void start() {

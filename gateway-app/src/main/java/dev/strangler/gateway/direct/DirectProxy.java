@@ -58,6 +58,7 @@ public final class DirectProxy {
     private final Duration responseTimeout;
     private final boolean enabled;
     private final IdleTimeout idleTimeout;
+    private final int maxKeepAliveRequests;
     /** Exchanges between their request's arrival and their response's last byte, over all connections. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -66,10 +67,12 @@ public final class DirectProxy {
      * @param hopByHop        the headers Spring Cloud Gateway's RemoveHopByHopHeadersFilter drops
      * @param enabled         false sends every request on to Spring Cloud Gateway
      * @param idleTimeout     the server's idle timeout for connections between requests, or null for none
+     * @param maxKeepAliveRequests the answers a client connection carries before it closes
+     *                        ({@code server.netty.max-keep-alive-requests}), or null for no limit
      */
     DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
-            ResponseTags tags, HopByHop hopByHop, boolean enabled, Duration idleTimeout) {
+            ResponseTags tags, HopByHop hopByHop, boolean enabled, Duration idleTimeout, Integer maxKeepAliveRequests) {
         this.planner = planner;
         this.hidden = hidden;
         this.forwarded = forwarded;
@@ -82,12 +85,14 @@ public final class DirectProxy {
         this.hopByHop = hopByHop;
         this.enabled = enabled;
         this.idleTimeout = idleTimeout == null ? IdleTimeout.NONE : new IdleTimeout(idleTimeout);
+        // Reactor Netty's -1, like no setting, means no limit; 0 is no count this path's counter reaches.
+        this.maxKeepAliveRequests = maxKeepAliveRequests == null || maxKeepAliveRequests < 0 ? 0 : maxKeepAliveRequests;
     }
 
     /** The handler for one new client connection. */
     ChannelHandler connectionHandler(Channel channel) {
         return new DirectConnection(this, BackendChannels.Transport.of(channel), idleTimeout,
-                channel.pipeline().get(SslHandler.class) != null);
+                channel.pipeline().get(SslHandler.class) != null, maxKeepAliveRequests);
     }
 
     void exchangeStarted() {

@@ -53,7 +53,7 @@ class DirectProxyConfiguration {
                 new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), backendChannels,
                 clientProperties.getResponseTimeout(), tags, filter == null ? HopByHop.DEFAULT : new HopByHop(filter.getHeaders()),
                 properties.directPath() && !viaProxy,
-                server.getNetty().getIdleTimeout());
+                server.getNetty().getIdleTimeout(), server.getNetty().getMaxKeepAliveRequests());
     }
 
     @Bean

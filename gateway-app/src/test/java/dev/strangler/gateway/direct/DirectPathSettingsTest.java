@@ -3,6 +3,7 @@ package dev.strangler.gateway.direct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ class DirectPathSettingsTest {
             "/canned/hop", "HTTP/1.1 200 OK\r\nX-Custom-Hop: r\r\nX-Application-Context: app\r\nContent-Length: 2\r\n\r\nok"));
     /** A list without x-application-context, which the default has, and with a header of the test's own. */
     static final String HOP_BY_HOP = "connection,keep-alive,transfer-encoding,upgrade,x-custom-hop";
+    static final int MAX_KEEP_ALIVE_REQUESTS = 3;
 
     static ConfigurableApplicationContext direct;
     static ConfigurableApplicationContext chain;
@@ -60,7 +62,8 @@ class DirectPathSettingsTest {
     static ConfigurableApplicationContext gateway(String... more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
                 "--strangler.routes-file=" + fixture.routes.path(),
-                "--spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers=" + HOP_BY_HOP));
+                "--spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers=" + HOP_BY_HOP,
+                "--server.netty.max-keep-alive-requests=" + MAX_KEEP_ALIVE_REQUESTS));
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
     }
@@ -92,6 +95,52 @@ class DirectPathSettingsTest {
                 assertThat(answer.headers()).as(name(gateway)).containsEntry("x-application-context", List.of("app"))
                         .doesNotContainKey("x-custom-hop");
             }
+        }
+    }
+
+    @Test
+    void theLastAnswerTheKeepAliveLimitAllowsSaysCloseAndClosesTheConnectionWhicheverPathServesEach() throws IOException {
+        String direct1 = "/api/orders/1";
+        String webFlux = "/actuator/health";
+        List<List<String>> sequences = List.of(
+                List.of(direct1, direct1, direct1),
+                List.of(webFlux, direct1, direct1),
+                List.of(direct1, direct1, webFlux),
+                List.of(webFlux, webFlux, webFlux));
+        for (ConfigurableApplicationContext gateway : List.of(direct, chain)) {
+            for (List<String> paths : sequences) {
+                try (Socket socket = socket(gateway)) {
+                    InputStream in = socket.getInputStream();
+                    for (int i = 0; i < paths.size(); i++) {
+                        send(socket, "GET " + paths.get(i) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+                        RawResponse answer = RawResponse.read(in, false);
+                        String what = name(gateway) + " " + paths + " answer " + (i + 1);
+                        if (i + 1 < MAX_KEEP_ALIVE_REQUESTS) {
+                            assertThat(answer.headers().get("connection")).as(what).isNull();
+                        }
+                        else {
+                            assertThat(answer.headers().get("connection")).as(what).containsExactly("close");
+                        }
+                    }
+                    assertThat(in.read()).as(name(gateway) + " " + paths + ": closed after the last answer").isEqualTo(-1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void pipelinedRequestsPastTheKeepAliveLimitAreNotServed() throws IOException {
+        for (ConfigurableApplicationContext gateway : List.of(direct, chain)) {
+            int before = fixture.orders.requests();
+            try (Socket socket = socket(gateway)) {
+                send(socket, "GET /api/orders/1 HTTP/1.1\r\nHost: a\r\n\r\n".repeat(MAX_KEEP_ALIVE_REQUESTS + 2));
+                InputStream in = socket.getInputStream();
+                for (int i = 1; i <= MAX_KEEP_ALIVE_REQUESTS; i++) {
+                    assertThat(RawResponse.read(in, false).status()).isEqualTo(200);
+                }
+                assertThat(in.read()).as(name(gateway)).isEqualTo(-1);
+            }
+            assertThat(fixture.orders.requests() - before).as(name(gateway)).isEqualTo(MAX_KEEP_ALIVE_REQUESTS);
         }
     }
 
