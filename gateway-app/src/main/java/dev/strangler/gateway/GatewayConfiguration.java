@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.strangler.gateway.observe.AccessLog;
+import dev.strangler.gateway.observe.DirectPathStatus;
 import dev.strangler.gateway.observe.MigrationEndpoint;
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.observe.TrafficObserver;
@@ -189,7 +190,7 @@ class GatewayConfiguration {
     }
 
     @Bean
-    MigrationEndpoint migrationEndpoint(ActiveRouteTable active, MigrationStats stats) {
-        return new MigrationEndpoint(active, stats);
+    MigrationEndpoint migrationEndpoint(ActiveRouteTable active, MigrationStats stats, DirectPathStatus directPath) {
+        return new MigrationEndpoint(active, stats, directPath);
     }
 }

@@ -40,6 +40,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.MultithreadEventExecutorGroup;
+import reactor.netty.http.HttpDecoderSpec;
 
 /**
  * Keep-alive connections to backends, for the direct path. Each event loop has its own pool per backend address: a
@@ -75,6 +76,8 @@ final class BackendChannels implements AutoCloseable {
     private static final String METER_PREFIX = "reactor.netty.connection.provider.";
 
     private final int connectTimeoutMillis;
+    private final int maxInitialLineLength;
+    private final int maxHeaderSize;
     private final PoolSettings settings;
     private final long maxIdleNanos;
     private final long maxLifeNanos;
@@ -93,10 +96,15 @@ final class BackendChannels implements AutoCloseable {
 
     /**
      * @param connectTimeoutMillis how long a new connection may take, or 0 for Netty's default
+     * @param maxInitialLineLength the longest status line a backend may answer with, as Reactor Netty's client allows
+     * @param maxHeaderSize        the most bytes of headers a backend may answer with, likewise
      * @param meters               where the pools' gauges go when {@code settings.metrics()}, else unused
      */
-    BackendChannels(int connectTimeoutMillis, PoolSettings settings, MeterRegistry meters) {
+    BackendChannels(int connectTimeoutMillis, int maxInitialLineLength, int maxHeaderSize, PoolSettings settings,
+            MeterRegistry meters) {
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.maxInitialLineLength = maxInitialLineLength;
+        this.maxHeaderSize = maxHeaderSize;
         this.settings = settings;
         this.maxIdleNanos = settings.maxIdleTime() == null ? Long.MAX_VALUE : settings.maxIdleTime().toNanos();
         this.maxLifeNanos = settings.maxLifeTime() == null ? Long.MAX_VALUE : settings.maxLifeTime().toNanos();
@@ -187,7 +195,9 @@ final class BackendChannels implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new HttpClientCodec(), new BackendHandler(pool));
+                        channel.pipeline().addLast(
+                                new HttpClientCodec(maxInitialLineLength, maxHeaderSize, HttpDecoderSpec.DEFAULT_MAX_CHUNK_SIZE),
+                                new BackendHandler(pool));
                     }
                 });
         if (connectTimeoutMillis > 0) {

@@ -22,24 +22,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.gateway.GatewayApplication;
 import dev.strangler.gateway.support.CannedBackend;
 import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.Http;
 import dev.strangler.gateway.support.RawResponse;
 
 /**
  * The Spring Cloud Gateway and Spring Boot settings the direct path stands in for hold on both paths: two gateways
- * with the same settings, one with the direct path and one with {@code strangler.direct-path=false}.
+ * with the same settings, one with the direct path and one with {@code strangler.direct-path=false}; and a setting
+ * the direct path cannot honour turns it off at start, with the reason in {@code /actuator/migration}.
  */
 class DirectPathSettingsTest {
 
     static final GatewayFixture fixture = new GatewayFixture();
     static final ObjectMapper JSON = new ObjectMapper();
     static final CannedBackend canned = new CannedBackend(Map.of(
-            "/canned/hop", "HTTP/1.1 200 OK\r\nX-Custom-Hop: r\r\nX-Application-Context: app\r\nContent-Length: 2\r\n\r\nok"));
+            "/canned/hop", "HTTP/1.1 200 OK\r\nX-Custom-Hop: r\r\nX-Application-Context: app\r\nContent-Length: 2\r\n\r\nok",
+            "/canned/headers-within", "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(700) + "\r\nContent-Length: 2\r\n\r\nok",
+            "/canned/headers-over", "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(1200) + "\r\nContent-Length: 2\r\n\r\nok"));
     /** A list without x-application-context, which the default has, and with a header of the test's own. */
     static final String HOP_BY_HOP = "connection,keep-alive,transfer-encoding,upgrade,x-custom-hop";
     static final int MAX_KEEP_ALIVE_REQUESTS = 3;
 
     static ConfigurableApplicationContext direct;
     static ConfigurableApplicationContext chain;
+    /** With a setting the direct path cannot honour. Its own for the whole class: gateways in one JVM share loops. */
+    static ConfigurableApplicationContext wiretapped;
 
     @BeforeAll
     static void start() {
@@ -57,13 +63,15 @@ class DirectPathSettingsTest {
                 """);
         direct = gateway("--strangler.direct-path=true");
         chain = gateway("--strangler.direct-path=false");
+        wiretapped = gateway("--spring.cloud.gateway.server.webflux.httpclient.wiretap=true");
     }
 
     static ConfigurableApplicationContext gateway(String... more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
                 "--strangler.routes-file=" + fixture.routes.path(),
                 "--spring.cloud.gateway.server.webflux.filter.remove-hop-by-hop.headers=" + HOP_BY_HOP,
-                "--server.netty.max-keep-alive-requests=" + MAX_KEEP_ALIVE_REQUESTS));
+                "--server.netty.max-keep-alive-requests=" + MAX_KEEP_ALIVE_REQUESTS,
+                "--spring.cloud.gateway.server.webflux.httpclient.max-header-size=1KB"));
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
     }
@@ -72,9 +80,16 @@ class DirectPathSettingsTest {
     static void stop() {
         direct.close();
         chain.close();
+        wiretapped.close();
         canned.close();
         fixture.legacy.close();
         fixture.orders.close();
+    }
+
+    @Test
+    void theDirectPathIsOnWithSettingsItHonours() {
+        assertThat(migration(direct).get("directPath")).isEqualTo(Map.of("enabled", true));
+        assertThat(migration(chain).get("directPath")).isEqualTo(Map.of("enabled", false, "reason", "strangler.direct-path=false"));
     }
 
     @Test
@@ -142,6 +157,36 @@ class DirectPathSettingsTest {
             }
             assertThat(fixture.orders.requests() - before).as(name(gateway)).isEqualTo(MAX_KEEP_ALIVE_REQUESTS);
         }
+    }
+
+    @Test
+    void aBackendsAnswerIsReadWithinTheConfiguredHeaderSizeOnBothPaths() throws IOException {
+        for (ConfigurableApplicationContext gateway : List.of(direct, chain)) {
+            try (Socket socket = socket(gateway)) {
+                send(socket, "GET /canned/headers-within HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(RawResponse.read(socket.getInputStream(), false).status()).as(name(gateway)).isEqualTo(200);
+            }
+            try (Socket socket = socket(gateway)) {
+                send(socket, "GET /canned/headers-over HTTP/1.1\r\nHost: a\r\n\r\n");
+                RawResponse answer = RawResponse.read(socket.getInputStream(), false);
+                assertThat(answer.status()).as(name(gateway) + ": " + answer.body()).isEqualTo(502);
+                assertThat(answer.headers().get("content-type")).containsExactly("application/problem+json");
+            }
+        }
+    }
+
+    @Test
+    void aSettingTheDirectPathCannotHonourTurnsItOffAndTheEndpointSaysWhy() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) migration(wiretapped).get("directPath");
+        assertThat(status).containsEntry("enabled", false);
+        assertThat((String) status.get("reason")).startsWith("spring.cloud.gateway.server.webflux.httpclient.wiretap=true: ");
+        assertThat(Http.get("http://127.0.0.1:" + port(wiretapped) + "/api/orders/1").statusCode()).isEqualTo(200);
+    }
+
+    static Map<String, Object> migration(ConfigurableApplicationContext gateway) {
+        String management = gateway.getEnvironment().getProperty("local.management.port");
+        return Http.json(Http.get("http://127.0.0.1:" + management + "/actuator/migration"));
     }
 
     static String name(ConfigurableApplicationContext gateway) {
