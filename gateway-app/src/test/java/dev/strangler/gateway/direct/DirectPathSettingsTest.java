@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +43,13 @@ class DirectPathSettingsTest {
     /** A list without x-application-context, which the default has, and with a header of the test's own. */
     static final String HOP_BY_HOP = "connection,keep-alive,transfer-encoding,upgrade,x-custom-hop";
     static final int MAX_KEEP_ALIVE_REQUESTS = 3;
+
+    /**
+     * Spring Cloud Gateway's default list, as it was. Binding {@code remove-hop-by-hop.headers} fills the filter's
+     * set in place (Spring Boot's CollectionBinder merges into the existing collection), and that set is the
+     * filter's static default: left changed, every later gateway in this JVM would drop this class's list.
+     */
+    static final Set<String> DEFAULT_HOP_BY_HOP = Set.copyOf(RemoveHopByHopHeadersFilter.HEADERS_REMOVED_ON_REQUEST);
 
     static ConfigurableApplicationContext direct;
     static ConfigurableApplicationContext chain;
@@ -84,6 +93,8 @@ class DirectPathSettingsTest {
         canned.close();
         fixture.legacy.close();
         fixture.orders.close();
+        RemoveHopByHopHeadersFilter.HEADERS_REMOVED_ON_REQUEST.clear();
+        RemoveHopByHopHeadersFilter.HEADERS_REMOVED_ON_REQUEST.addAll(DEFAULT_HOP_BY_HOP);
     }
 
     @Test
