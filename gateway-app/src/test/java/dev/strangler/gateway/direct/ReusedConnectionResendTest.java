@@ -51,6 +51,26 @@ class ReusedConnectionResendTest {
                 """).port();
     }
 
+    @Test
+    void aBodilessRequestOnAPooledConnectionTheBackendResetGoesOnceMoreOnANewConnection() throws Throwable {
+        RecordingBackend.Received received = sendAfterReset("GET /r/get-again HTTP/1.1\r\nHost: a\r\n\r\n", "",
+                "GET /r/get-again HTTP/1.1");
+        assertThat(received.body()).isEmpty();
+    }
+
+    @Test
+    void aRequestWithABodyOnAPooledConnectionTheBackendResetGoesOnceMoreWhole() throws Throwable {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 1024 * 1024; i++) {
+            body.append(i).append(',');
+        }
+        // The first 16 KB arrive with the head, the rest once the gateway is sending the request again.
+        String head = "POST /r/post-again HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n";
+        RecordingBackend.Received received = sendAfterReset(head + body.substring(0, 16 * 1024), body.substring(16 * 1024),
+                "POST /r/post-again HTTP/1.1");
+        assertThat(received.body()).as("the body, neither lost nor sent twice").isEqualTo(body.toString());
+    }
+
     private RecordingBackend.Received sendAfterReset(String request, String rest, String requestLine) throws Throwable {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
