@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.strangler.gateway.observe.AccessLog;
+import dev.strangler.gateway.observe.DirectPathStatus;
 import dev.strangler.gateway.observe.MigrationEndpoint;
 import dev.strangler.gateway.observe.MigrationStats;
 import dev.strangler.gateway.resilience.Recovery;
@@ -124,7 +125,7 @@ class GatewayConfiguration {
     }
 
     @Bean
-    MigrationEndpoint migrationEndpoint(ActiveRouteTable active, MigrationStats stats) {
-        return new MigrationEndpoint(active, stats);
+    MigrationEndpoint migrationEndpoint(ActiveRouteTable active, MigrationStats stats, DirectPathStatus directPath) {
+        return new MigrationEndpoint(active, stats, directPath);
     }
 }

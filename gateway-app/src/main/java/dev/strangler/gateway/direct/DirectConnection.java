@@ -3,6 +3,7 @@ package dev.strangler.gateway.direct;
 import java.util.ArrayDeque;
 
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
@@ -25,6 +26,14 @@ final class DirectConnection extends ChannelDuplexHandler {
     private final BackendChannels.Transport transport;
     private final IdleTimeout idleTimeout;
     private final String scheme;
+    /** Answers after which the connection closes, as Reactor Netty's maxKeepAliveRequests; 0 for no limit. */
+    private final int maxKeepAliveRequests;
+    /** Answers begun on this connection, by either path: Reactor Netty counts only those it writes. */
+    private int answers;
+    /** Whether the exchange now answering gives the connection's last answer. */
+    private boolean lastAnswer;
+    /** Whether the connection closes once the answer Reactor Netty is writing has ended. */
+    private boolean closeAfterPassedOnAnswer;
     private DirectExchange exchange;
     /** Requests passed on to Reactor Netty whose response has not been written to its end. */
     private int passedOnResponses;
@@ -37,8 +46,13 @@ final class DirectConnection extends ChannelDuplexHandler {
     /** Set once a response has said the connection closes: nothing read after it is served. */
     private boolean closing;
 
-    DirectConnection(DirectProxy proxy, BackendChannels.Transport transport, IdleTimeout idleTimeout, boolean tls) {
+    /**
+     * @param maxKeepAliveRequests the answers after which the connection closes, or 0 for no limit
+     */
+    DirectConnection(DirectProxy proxy, BackendChannels.Transport transport, IdleTimeout idleTimeout, boolean tls,
+            int maxKeepAliveRequests) {
         this.proxy = proxy;
+        this.maxKeepAliveRequests = maxKeepAliveRequests;
         this.transport = transport;
         this.idleTimeout = idleTimeout;
         this.scheme = tls ? "https" : "http";
@@ -47,6 +61,11 @@ final class DirectConnection extends ChannelDuplexHandler {
     /** The scheme the client used, for X-Forwarded-Proto. */
     String scheme() {
         return scheme;
+    }
+
+    /** Whether the exchange now answering gives the last answer the connection may carry: it then closes. */
+    boolean lastAnswer() {
+        return lastAnswer;
     }
 
     @Override
@@ -89,6 +108,8 @@ final class DirectConnection extends ChannelDuplexHandler {
             passingOn = false;
             // Reactor Netty reads on demand; this path reads the body as it comes and pushes back with autoRead.
             ctx.channel().config().setAutoRead(true);
+            // No answer of Reactor Netty's is outstanding here, so this one is the next on the connection.
+            lastAnswer = countAnswer();
             DirectExchange started = new DirectExchange(proxy, this, ctx, transport, request, plan);
             exchange = started;
             try {
@@ -150,6 +171,11 @@ final class DirectConnection extends ChannelDuplexHandler {
         }
     }
 
+    /** Counts one more answer begun on the connection; true for the last one its limit allows. */
+    private boolean countAnswer() {
+        return maxKeepAliveRequests > 0 && ++answers == maxKeepAliveRequests;
+    }
+
     /** Whether this connection's reads may go on: false while a pipelined request waits its turn. */
     boolean reading() {
         return held == null;
@@ -160,11 +186,22 @@ final class DirectConnection extends ChannelDuplexHandler {
         // Only Reactor Netty's writes pass here (an exchange writes from this handler's place onwards): the end of
         // one of its responses lets the next request be considered for the direct path again.
         boolean informational = msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-        if (msg instanceof HttpResponse response && !informational && !HttpUtil.isKeepAlive(response)) {
-            closing = true;
+        if (msg instanceof HttpResponse response && !informational) {
+            if (countAnswer()) {
+                // Reactor Netty counts only the requests it serves; the count over both paths says this is the last.
+                HttpUtil.setKeepAlive(response, false);
+                closeAfterPassedOnAnswer = true;
+            }
+            if (!HttpUtil.isKeepAlive(response)) {
+                closing = true;
+            }
         }
         if (msg instanceof LastHttpContent && passedOnResponses > 0 && !informational) {
             passedOnResponses--;
+            if (closeAfterPassedOnAnswer) {
+                ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
         }
         ctx.write(msg, promise);
     }

@@ -25,6 +25,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -82,6 +83,8 @@ final class DirectExchange {
     private boolean settled;
     private ScheduledFuture<?> timeout;
     private Channel backend;
+    /** The current attempt's wait for a backend connection, until the pool gives one or says none comes. */
+    private Attempt waiting;
     /** Request content read before the backend connection was open, or before the head was written on a pooled one. */
     private List<HttpContent> early;
     /** Whether the head sent on a pooled connection is not written yet: content waits in {@link #early} meanwhile. */
@@ -103,7 +106,7 @@ final class DirectExchange {
         this.transport = transport;
         this.request = request;
         this.plan = plan;
-        this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.keepAlive = HttpUtil.isKeepAlive(request) && !connection.lastAnswer();
         this.decision = plan.decision();
         this.target = plan.backend();
         this.uri = plan.uri();
@@ -139,21 +142,82 @@ final class DirectExchange {
             early = new ArrayList<>(1);
             early.add(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        Channel pooled = proxy.backendChannels.pooled(target);
-        if (pooled != null) {
-            sendOnReused(pooled, outbound);
-            return;
-        }
-        connect(outbound);
+        obtain(outbound, true);
     }
 
-    private void connect(HttpRequest outbound) {
+    /**
+     * Asks the target's pool for a connection for the current attempt, so that its limit holds for retries and
+     * fallbacks too: an idle one when {@code reuse}, else a new one; content read meanwhile waits in {@link #early}.
+     */
+    private void obtain(HttpRequest outbound, boolean reuse) {
         if (early == null) {
             early = new ArrayList<>(1);
         }
-        int attempted = attempt;
-        ChannelFuture connecting = proxy.backendChannels.connect(client.channel().eventLoop(), transport, target);
-        connecting.addListener((ChannelFutureListener) future -> connected(future, outbound, attempted));
+        Attempt lease = new Attempt(attempt, target, outbound);
+        waiting = lease;
+        EventLoop loop = client.channel().eventLoop();
+        if (!reuse) {
+            proxy.backendChannels.acquireNew(loop, transport, target, lease);
+            return;
+        }
+        Channel idle = proxy.backendChannels.acquire(loop, transport, target, lease);
+        if (idle != null) {
+            waiting = null;
+            sendOnReused(idle, outbound);
+        }
+    }
+
+    /** Leaves the pool's queue, if the current attempt waits in it: an exchange that ends leaves nothing waiting. */
+    private void stopWaiting() {
+        Attempt lease = waiting;
+        if (lease != null) {
+            waiting = null;
+            proxy.backendChannels.cancel(lease.target, lease);
+        }
+    }
+
+    /**
+     * One attempt's wait for a connection. A connection that comes for an attempt given up on (the exchange ended,
+     * or a retry began) goes back to its pool unused.
+     */
+    private final class Attempt implements BackendChannels.Lease {
+        final int number;
+        final BackendAddresses.BackendAddress target;
+        final HttpRequest outbound;
+
+        Attempt(int number, BackendAddresses.BackendAddress target, HttpRequest outbound) {
+            this.number = number;
+            this.target = target;
+            this.outbound = outbound;
+        }
+
+        private boolean current() {
+            return !done && failure == null && number == attempt && waiting == this;
+        }
+
+        @Override
+        public void acquired(Channel channel, boolean reused) {
+            if (!current()) {
+                proxy.backendChannels.release(channel);
+                return;
+            }
+            waiting = null;
+            if (reused) {
+                sendOnReused(channel, outbound);
+                return;
+            }
+            attach(channel);
+            channel.write(outbound, channel.voidPromise());
+            sendEarly();
+        }
+
+        @Override
+        public void notAcquired(Throwable cause) {
+            if (current()) {
+                waiting = null;
+                fail(cause);
+            }
+        }
     }
 
     /**
@@ -182,25 +246,10 @@ final class DirectExchange {
             sendEarly();
             return;
         }
-        // A new connection is not resent on: a backend that refuses a fresh one is not closing an idle connection.
+        // The refused connection closes (its place in the pool with it) and the request goes on a new one, which is
+        // not resent on: a backend that refuses a fresh connection is not closing an idle one.
         closeBackend();
-        connect(outbound);
-    }
-
-    private void connected(ChannelFuture future, HttpRequest outbound, int attempted) {
-        Channel channel = future.channel();
-        if (done || failure != null || attempted != attempt) {
-            // Failed (a timeout, the client gone) while connecting: the backend gets nothing.
-            channel.close();
-            return;
-        }
-        if (!future.isSuccess()) {
-            fail(future.cause());
-            return;
-        }
-        attach(channel);
-        channel.write(outbound, channel.voidPromise());
-        sendEarly();
+        obtain(outbound, false);
     }
 
     /** Sends the request content held until the head was on its way. */
@@ -238,7 +287,7 @@ final class DirectExchange {
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
             if (!HttpHeaderNames.HOST.contentEqualsIgnoreCase(name) && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
-                    && !ForwardedHeadersPolicy.isForwardingHeader(name) && !HopByHop.dropped(name, connectionHeader)) {
+                    && !ForwardedHeadersPolicy.isForwardingHeader(name) && !proxy.hopByHop.dropped(name, connectionHeader)) {
                 headers.add(name, header.getValue());
             }
         }
@@ -431,7 +480,7 @@ final class DirectExchange {
         HttpHeaders to = out.headers();
         String connectionHeader = HopByHop.connection(from);
         for (Map.Entry<String, String> header : from) {
-            if (!HopByHop.dropped(header.getKey(), connectionHeader)) {
+            if (!proxy.hopByHop.dropped(header.getKey(), connectionHeader)) {
                 to.add(header.getKey(), header.getValue());
             }
         }
@@ -592,6 +641,7 @@ final class DirectExchange {
             return;
         }
         done = true;
+        stopWaiting();
         if (early != null) {
             early.forEach(ReferenceCountUtil::release);
             early = null;
@@ -611,7 +661,9 @@ final class DirectExchange {
         }
     }
 
+    /** Lets go of the current attempt's connection as broken (closed: never back to idle), or of its wait for one. */
     private void closeBackend() {
+        stopWaiting();
         if (backend != null) {
             BackendChannels.attach(backend, null);
             backend.close();

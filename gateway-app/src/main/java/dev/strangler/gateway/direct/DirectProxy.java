@@ -57,23 +57,29 @@ public final class DirectProxy {
     final BackendChannels backendChannels;
     final ResponseTags tags;
     final Recovery recovery;
+    final HopByHop hopByHop;
     private final RoutePlanner planner;
     private final HiddenPaths hidden;
     private final BackendAddresses backends = new BackendAddresses();
     private final Duration responseTimeout;
     private final boolean enabled;
     private final Duration idleTimeout;
+    private final int maxKeepAliveRequests;
     /** Exchanges between their request's arrival and their response's last byte, over all connections. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param responseTimeout the gateway-wide response timeout, or null for none; a route's own timeout wins
+     * @param hopByHop        the headers Spring Cloud Gateway's RemoveHopByHopHeadersFilter drops
      * @param enabled         false sends every request on to Spring Cloud Gateway
      * @param idleTimeout     the server's idle timeout for connections between requests, or null for none
+     * @param maxKeepAliveRequests the answers a client connection carries before it closes
+     *                        ({@code server.netty.max-keep-alive-requests}), or null for no limit
      */
-    public DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
+    DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
-            ResponseTags tags, Recovery recovery, boolean enabled, Duration idleTimeout) {
+            ResponseTags tags, Recovery recovery, HopByHop hopByHop, boolean enabled, Duration idleTimeout,
+            Integer maxKeepAliveRequests) {
         this.planner = planner;
         this.recovery = recovery;
         this.hidden = hidden;
@@ -84,14 +90,17 @@ public final class DirectProxy {
         this.backendChannels = backendChannels;
         this.responseTimeout = responseTimeout;
         this.tags = tags;
+        this.hopByHop = hopByHop;
         this.enabled = enabled;
         this.idleTimeout = idleTimeout;
+        // Reactor Netty's -1, like no setting, means no limit; 0 is no count this path's counter reaches.
+        this.maxKeepAliveRequests = maxKeepAliveRequests == null || maxKeepAliveRequests < 0 ? 0 : maxKeepAliveRequests;
     }
 
     /** The handler for one new client connection. */
     ChannelHandler connectionHandler(Channel channel) {
         return new DirectConnection(this, BackendChannels.Transport.of(channel), IdleTimeout.of(idleTimeout),
-                channel.pipeline().get(SslHandler.class) != null);
+                channel.pipeline().get(SslHandler.class) != null, maxKeepAliveRequests);
     }
 
     void exchangeStarted() {

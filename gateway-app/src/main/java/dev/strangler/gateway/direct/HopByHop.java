@@ -1,5 +1,6 @@
 package dev.strangler.gateway.direct;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -10,29 +11,31 @@ import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * Headers that describe one connection, not the message, and so are never passed on: the list of Spring Cloud
- * Gateway's RemoveHopByHopHeadersFilter, which the other proxy path applies, plus any header the sender named in
- * its Connection header (RFC 9110, section 7.6.1).
+ * Gateway's RemoveHopByHopHeadersFilter, which the other proxy path applies (its default, or the
+ * {@code filter.remove-hop-by-hop.headers} set that replaces it), plus any header the sender named in its
+ * Connection header (RFC 9110, section 7.6.1), which that filter drops whatever its list. Transfer-Encoding goes
+ * whatever the list says: this path frames each message itself, as Reactor Netty's client and server do.
  */
 final class HopByHop {
 
-    private static final Set<String> NAMES = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    /** Spring Cloud Gateway's default list, as {@link Headers#HOP_BY_HOP} keeps it. */
+    static final HopByHop DEFAULT = new HopByHop(Headers.HOP_BY_HOP);
 
-    static {
-        NAMES.addAll(Headers.HOP_BY_HOP);
-    }
+    private final Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
-    private HopByHop() {
+    HopByHop(Collection<String> names) {
+        this.names.addAll(names);
     }
 
     /**
      * Whether {@code name} stays off the next hop: a hop-by-hop header, one the Connection header lists, or an
      * X-Strangler-* header, which only the gateway itself may set.
      */
-    static boolean dropped(String name, String connection) {
+    boolean dropped(String name, String connection) {
         if (Headers.isStranglerHeader(name)) {
             return true;
         }
-        if (NAMES.contains(name)) {
+        if (names.contains(name) || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
             return true;
         }
         return connection != null && listed(connection, name);

@@ -24,10 +24,12 @@ public class MigrationEndpoint {
 
     private final ActiveRouteTable active;
     private final MigrationStats stats;
+    private final DirectPathStatus directPath;
 
-    public MigrationEndpoint(ActiveRouteTable active, MigrationStats stats) {
+    public MigrationEndpoint(ActiveRouteTable active, MigrationStats stats, DirectPathStatus directPath) {
         this.active = active;
         this.stats = stats;
+        this.directPath = directPath;
     }
 
     @ReadOperation
@@ -41,6 +43,7 @@ public class MigrationEndpoint {
         Map<String, String> backends = new LinkedHashMap<>();
         table.backends().values().forEach(b -> backends.put(b.name(), b.url().toString()));
         body.put("backends", backends);
+        body.put("directPath", directPath.asMap());
         var routes = new ArrayList<Map<String, Object>>();
         table.routes().forEach(r -> routes.add(route(r, active.current().route(r.id()))));
         routes.add(defaultRoute(active.current().defaultRoute()));

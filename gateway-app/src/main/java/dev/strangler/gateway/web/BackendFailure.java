@@ -2,6 +2,7 @@ package dev.strangler.gateway.web;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.HttpStatus;
@@ -11,6 +12,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 /**
  * How a call to a backend failed, which decides what the client may be told and whether anything may
@@ -22,6 +25,8 @@ public enum BackendFailure {
     CIRCUIT_OPEN(HttpStatus.SERVICE_UNAVAILABLE, true),
     /** The backend refused the connection: the request never reached it. */
     REFUSED(HttpStatus.SERVICE_UNAVAILABLE, true),
+    /** The gateway's connection pool to the backend was at its limit for the whole acquire timeout: not sent. */
+    POOL_EXHAUSTED(HttpStatus.SERVICE_UNAVAILABLE, true),
     /** The backend took the request but did not answer in time: the outcome is unknown. */
     TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, false),
     /** The backend closed the connection before answering: the outcome is unknown. */
@@ -51,6 +56,13 @@ public enum BackendFailure {
     }
 
     public static BackendFailure classify(Throwable error) {
+        // First, as Spring Cloud Gateway wraps a pool's acquire timeout (a TimeoutException) in its 504 when a
+        // response timeout is set: the request never left the gateway, which a timeout would not say.
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PoolExhausted || t instanceof PoolAcquireTimeoutException || t instanceof PoolAcquirePendingLimitException) {
+                return POOL_EXHAUSTED;
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UpstreamServerError) {
                 return SERVER_ERROR;
@@ -76,6 +88,13 @@ public enum BackendFailure {
     public static final class ClosedEarly extends IOException {
         public ClosedEarly(boolean answerBegun) {
             super("Connection prematurely closed " + (answerBegun ? "DURING" : "BEFORE") + " response");
+        }
+    }
+
+    /** No connection of the direct path's pool freed in time (what Reactor Netty's PoolAcquireTimeoutException says). */
+    public static final class PoolExhausted extends TimeoutException {
+        public PoolExhausted(Duration acquireTimeout) {
+            super("No connection of the pool freed within the acquire timeout of " + acquireTimeout.toMillis() + "ms");
         }
     }
 

@@ -30,6 +30,9 @@ public record BackendProblem(HttpStatus status, String type, String title, Strin
                     "The backend for route '" + routeId + "' is unavailable"
                             + (failure == BackendFailure.CIRCUIT_OPEN ? " (circuit open)" : " (connection refused)")
                             + "; the request did not reach it. Retry later.", RETRY_AFTER_SECONDS);
+            case POOL_EXHAUSTED -> new BackendProblem(failure.status(), "backend-busy", "Backend connections exhausted",
+                    "Every connection the gateway may open to the backend for route '" + routeId + "' stayed busy for the"
+                            + " pool's acquire timeout; the request did not reach it. Retry later.", RETRY_AFTER_SECONDS);
             case TIMEOUT -> new BackendProblem(failure.status(), "backend-timeout", "Backend timed out",
                     "The backend for route '" + routeId + "' did not answer in time; the outcome of the request is unknown.", null);
             case CLOSED -> new BackendProblem(failure.status(), "backend-closed", "Backend closed the connection",

@@ -1,0 +1,355 @@
+package dev.strangler.gateway.direct;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.strangler.gateway.GatewayApplication;
+import dev.strangler.gateway.support.GatewayFixture;
+import dev.strangler.gateway.support.RawResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The direct path's backend pool keeps Spring Cloud Gateway's {@code httpclient.pool.*} limits: a fixed pool of
+ * max-connections per backend, split over the event loops (here one per loop), requests past it waiting first come
+ * first served, a 503 problem+json when none frees within the acquire timeout, and Reactor Netty's pool gauges.
+ */
+class DirectBackendPoolTest {
+
+    /** The public port's event loops: Reactor Netty's worker count, which the gateway's limit is split over. */
+    static final int LOOPS = LoopResources.DEFAULT_IO_WORKER_COUNT;
+    static final GatewayFixture fixture = new GatewayFixture();
+    /** Answers each request after a short pause, so that requests overlap. */
+    static final CountingBackend quick = new CountingBackend();
+    /** Answers once the test opens its gate. */
+    static final CountingBackend held = new CountingBackend();
+    /** The same, for the gateway without the direct path. */
+    static final CountingBackend heldOnChain = new CountingBackend();
+    static ConfigurableApplicationContext gateway;
+    static ConfigurableApplicationContext chain;
+    static int port;
+
+    @BeforeAll
+    static void start() {
+        held.gate = new CountDownLatch(1);
+        heldOnChain.gate = new CountDownLatch(1);
+        fixture.routes.write(fixture.header().replace("defaultBackend:",
+                "  quick: { url: \"" + quick.url() + "\" }\n"
+                        + "  held: { url: \"" + held.url() + "\" }\n"
+                        + "  held-chain: { url: \"" + heldOnChain.url() + "\" }\ndefaultBackend:") + """
+                routes:
+                  - id: quick
+                    paths: [/quick/**]
+                    backend: quick
+                    stage: migrated
+                  - id: held
+                    paths: [/held/**]
+                    backend: held
+                    stage: migrated
+                  - id: held-on-chain
+                    paths: [/held-on-chain/**]
+                    backend: held-chain
+                    stage: migrated
+                """);
+        gateway = gateway(true);
+        chain = gateway(false);
+        port = port(gateway);
+    }
+
+    static ConfigurableApplicationContext gateway(boolean directPath) {
+        return new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=0", "--management.server.port=0",
+                "--strangler.routes-file=" + fixture.routes.path(), "--strangler.direct-path=" + directPath,
+                "--spring.cloud.gateway.server.webflux.httpclient.pool.type=fixed",
+                "--spring.cloud.gateway.server.webflux.httpclient.pool.max-connections=" + LOOPS,
+                "--spring.cloud.gateway.server.webflux.httpclient.pool.acquire-timeout=1500",
+                "--spring.cloud.gateway.server.webflux.httpclient.pool.metrics=true");
+    }
+
+    static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @AfterAll
+    static void stop() {
+        held.gate.countDown();
+        heldOnChain.gate.countDown();
+        // The applications stay up until the JVM exits: closing any of them stops Reactor Netty's global event loops,
+        // which the shared gateways of support/Gateways, used by classes run later in this JVM, serve on.
+        quick.close();
+        held.close();
+        heldOnChain.close();
+        fixture.legacy.close();
+        fixture.orders.close();
+    }
+
+    @Test
+    void concurrentRequestsNeverOpenMoreConnectionsThanTheLimitAndWaitingOnesAreServedWhenOneFrees() throws Exception {
+        int requests = 3 * LOOPS;
+        List<RawResponse> responses = concurrently(requests, "/quick/");
+
+        assertThat(responses).extracting(RawResponse::status).containsOnly(200);
+        assertThat(responses).extracting(RawResponse::body).containsOnly("ok");
+        assertThat(quick.maxOpen.get()).as("backend connections open at once").isLessThanOrEqualTo(LOOPS);
+        assertThat(quick.accepted.get()).as("backend connections ever opened, all reused").isLessThanOrEqualTo(LOOPS);
+        assertThat(quick.served.get()).isEqualTo(requests);
+    }
+
+    @Test
+    void aRequestWaitingPastTheAcquireTimeoutGets503ProblemJsonAndTheGaugesShowThePool() throws Exception {
+        // One more request than the gateway may hold connections: some loop has two of them, and one waits.
+        int requests = LOOPS + 1;
+        String address = "127.0.0.1:" + held.port();
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<RawResponse>> answers = submit(clients, port, requests, "/held/");
+            // The gauges appear with the first request to the backend.
+            awaitTrue(() -> registered("pending.connections", address) && held.waiting.get() + gauge("pending.connections", address) == requests);
+            int pending = (int) gauge("pending.connections", address);
+
+            assertThat(pending).isPositive();
+            assertThat(gauge("active.connections", address)).isEqualTo(held.waiting.get());
+            assertThat(gauge("total.connections", address)).isEqualTo(held.accepted.get()).isLessThanOrEqualTo(LOOPS);
+            assertThat(gauge("max.connections", address)).isEqualTo(LOOPS);
+
+            // The waiting ones end after the acquire timeout, while the backend still holds the others.
+            awaitTrue(() -> answers.stream().filter(Future::isDone).count() == pending);
+            List<RawResponse> refused = new ArrayList<>();
+            for (Future<RawResponse> answer : answers) {
+                if (answer.isDone()) {
+                    refused.add(answer.get());
+                }
+            }
+            refused.forEach(DirectBackendPoolTest::assertPoolExhausted);
+            assertThat(gauge("pending.connections", address)).isZero();
+            assertThat(held.served.get()).as("nothing answered yet").isZero();
+            assertThat(held.accepted.get()).as("the refused requests never reached the backend").isEqualTo(requests - pending);
+
+            held.gate.countDown();
+            for (Future<RawResponse> answer : answers) {
+                assertThat(answer.get(20, TimeUnit.SECONDS).status()).isIn(200, 503);
+            }
+            assertThat(held.served.get()).isEqualTo(requests - pending);
+            awaitTrue(() -> gauge("active.connections", address) == 0);
+            assertThat(gauge("idle.connections", address)).isEqualTo(gauge("total.connections", address)).isEqualTo(held.accepted.get());
+        }
+        finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void springCloudGatewaysPathAnswersItsOwnPoolsAcquireTimeoutTheSame() throws Exception {
+        // Reactor Netty's pool holds max-connections for the whole gateway: one request more waits, and only it.
+        int requests = LOOPS + 1;
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<RawResponse>> answers = submit(clients, port(chain), requests, "/held-on-chain/");
+            awaitTrue(() -> answers.stream().filter(Future::isDone).count() == 1);
+            for (Future<RawResponse> answer : answers) {
+                if (answer.isDone()) {
+                    assertPoolExhausted(answer.get());
+                }
+            }
+            assertThat(heldOnChain.accepted.get()).isEqualTo(LOOPS);
+            heldOnChain.gate.countDown();
+            for (Future<RawResponse> answer : answers) {
+                assertThat(answer.get(20, TimeUnit.SECONDS).status()).isIn(200, 503);
+            }
+            assertThat(heldOnChain.served.get()).isEqualTo(LOOPS);
+        }
+        finally {
+            clients.shutdownNow();
+        }
+    }
+
+    static void assertPoolExhausted(RawResponse response) {
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.headers().get("content-type")).containsExactly("application/problem+json");
+        assertThat(response.headers().get("retry-after")).containsExactly("5");
+        assertThat(response.body()).contains("\"type\":\"https://strangler.dev/problems/backend-busy\"").contains("did not reach it");
+    }
+
+    /** Each request on its own connection, all sent before any answer is read. */
+    static List<RawResponse> concurrently(int requests, String prefix) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            List<RawResponse> responses = new ArrayList<>();
+            for (Future<RawResponse> answer : submit(clients, port, requests, prefix)) {
+                responses.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            return responses;
+        }
+        finally {
+            clients.shutdownNow();
+        }
+    }
+
+    static List<Future<RawResponse>> submit(ExecutorService clients, int port, int requests, String prefix) throws IOException {
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            Socket socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(30_000);
+            sockets.add(socket);
+        }
+        List<Future<RawResponse>> answers = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            Socket socket = sockets.get(i);
+            String path = prefix + i;
+            answers.add(clients.submit(() -> {
+                try (socket) {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    return RawResponse.read(socket.getInputStream(), false);
+                }
+            }));
+        }
+        return answers;
+    }
+
+    static boolean registered(String name, String address) {
+        return gateway.getBean(MeterRegistry.class).find("reactor.netty.connection.provider." + name)
+                .tags("id", "direct", "name", "proxy", "remote.address", address).gauge() != null;
+    }
+
+    static double gauge(String name, String address) {
+        return gateway.getBean(MeterRegistry.class).get("reactor.netty.connection.provider." + name)
+                .tags("id", "direct", "name", "proxy", "remote.address", address).gauge().value();
+    }
+
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waited 20 s").isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * A keep-alive backend on a raw socket that counts the connections it accepts and holds open at once, and
+     * answers each request after a short pause, or, with a gate, once the gate opens.
+     */
+    static final class CountingBackend implements AutoCloseable {
+        final ServerSocket server;
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger maxOpen = new AtomicInteger();
+        /** Requests read and not yet answered. */
+        final AtomicInteger waiting = new AtomicInteger();
+        final AtomicInteger served = new AtomicInteger();
+        volatile CountDownLatch gate;
+
+        CountingBackend() {
+            try {
+                server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread acceptor = new Thread(this::accept, "counting-backend");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    accepted.incrementAndGet();
+                    maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    Thread connection = new Thread(() -> serve(socket), "counting-backend-connection");
+                    connection.setDaemon(true);
+                    connection.start();
+                }
+                catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket socket) {
+            try (socket) {
+                InputStream in = socket.getInputStream();
+                OutputStream out = socket.getOutputStream();
+                while (readHead(in)) {
+                    waiting.incrementAndGet();
+                    CountDownLatch latch = gate;
+                    if (latch != null) {
+                        latch.await();
+                    }
+                    else {
+                        Thread.sleep(20);
+                    }
+                    waiting.decrementAndGet();
+                    served.incrementAndGet();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+            }
+            catch (IOException e) {
+                // The gateway closed the connection.
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finally {
+                open.decrementAndGet();
+            }
+        }
+
+        private static boolean readHead(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                head.write(b);
+                if (head.size() >= 4 && head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
