@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,14 @@ class DirectBackendPoolTest {
     static final CountingBackend held = new CountingBackend();
     /** The same, for the gateway without the direct path. */
     static final CountingBackend heldOnChain = new CountingBackend();
+    /** Answers 503 to the first request for each path, and holds the second at its gate: a retry waits there. */
+    static final CountingBackend failsOnceThenHolds = new CountingBackend();
+    /** Answers 503 to every request. */
+    static final CountingBackend failing = new CountingBackend();
+    /** Holds at its gate every request the fallback sends it. */
+    static final CountingBackend heldFallback = new CountingBackend();
+    /** Holds at its gate the requests of two routes, one with a timeout shorter than the acquire timeout. */
+    static final CountingBackend queued = new CountingBackend();
     static ConfigurableApplicationContext gateway;
     static ConfigurableApplicationContext chain;
     static int port;
@@ -58,10 +68,20 @@ class DirectBackendPoolTest {
     static void start() {
         held.gate = new CountDownLatch(1);
         heldOnChain.gate = new CountDownLatch(1);
+        failsOnceThenHolds.gate = new CountDownLatch(1);
+        failsOnceThenHolds.failFirstPerPath = true;
+        failing.status = "503 Service Unavailable";
+        heldFallback.gate = new CountDownLatch(1);
+        queued.gate = new CountDownLatch(1);
         fixture.routes.write(fixture.header().replace("defaultBackend:",
                 "  quick: { url: \"" + quick.url() + "\" }\n"
                         + "  held: { url: \"" + held.url() + "\" }\n"
-                        + "  held-chain: { url: \"" + heldOnChain.url() + "\" }\ndefaultBackend:") + """
+                        + "  held-chain: { url: \"" + heldOnChain.url() + "\" }\n"
+                        + "  fails-once: { url: \"" + failsOnceThenHolds.url() + "\" }\n"
+                        + "  failing: { url: \"" + failing.url() + "\" }\n"
+                        + "  held-fallback: { url: \"" + heldFallback.url() + "\" }\n"
+                        + "  queued: { url: \"" + queued.url() + "\" }\n"
+                        + "  queued-too: { url: \"" + queued.url() + "\" }\ndefaultBackend:") + """
                 routes:
                   - id: quick
                     paths: [/quick/**]
@@ -75,6 +95,25 @@ class DirectBackendPoolTest {
                     paths: [/held-on-chain/**]
                     backend: held-chain
                     stage: migrated
+                  - id: retried
+                    paths: [/retried/**]
+                    backend: fails-once
+                    stage: migrated
+                    retries: 1
+                  - id: fallen-back
+                    paths: [/fallen-back/**]
+                    backend: failing
+                    stage: migrated
+                    fallback: held-fallback
+                  - id: queued
+                    paths: [/queued/**]
+                    backend: queued
+                    stage: migrated
+                  - id: queued-with-timeout
+                    paths: [/queued-with-timeout/**]
+                    backend: queued-too
+                    stage: migrated
+                    timeout: 300ms
                 """);
         gateway = gateway(true);
         chain = gateway(false);
@@ -96,13 +135,14 @@ class DirectBackendPoolTest {
 
     @AfterAll
     static void stop() {
-        held.gate.countDown();
-        heldOnChain.gate.countDown();
+        for (CountingBackend backend : List.of(held, heldOnChain, failsOnceThenHolds, heldFallback, queued)) {
+            backend.gate.countDown();
+        }
         // The applications stay up until the JVM exits: closing any of them stops Reactor Netty's global event loops,
         // which the shared gateways of support/Gateways, used by classes run later in this JVM, serve on.
-        quick.close();
-        held.close();
-        heldOnChain.close();
+        for (CountingBackend backend : List.of(quick, held, heldOnChain, failsOnceThenHolds, failing, heldFallback, queued)) {
+            backend.close();
+        }
         fixture.legacy.close();
         fixture.orders.close();
     }
@@ -187,6 +227,79 @@ class DirectBackendPoolTest {
         }
     }
 
+    @Test
+    void aRetryWaitsForAPlaceInThePoolAndNeverOpensMoreConnectionsThanTheLimit() throws Exception {
+        // Each request's first try gets 503 and its connection closes; the retry takes the next free place, after any
+        // request already waiting on its loop. One loop has two requests: one retry there finds no place in time.
+        assertOneRequestTooManyWaitsAndIsRefused("/retried/", failsOnceThenHolds);
+        assertThat(failsOnceThenHolds.failedFirst.get()).as("first tries answered 503").isEqualTo(LOOPS + 1);
+        assertThat(failsOnceThenHolds.served.get()).as("retries answered once the gate opened").isEqualTo(LOOPS);
+    }
+
+    @Test
+    void aFallbackTakesAPlaceInItsBackendsPoolAndNeverOpensMoreConnectionsThanTheLimit() throws Exception {
+        assertOneRequestTooManyWaitsAndIsRefused("/fallen-back/", heldFallback);
+        assertThat(failing.served.get()).as("every request tried its route's backend first").isEqualTo(LOOPS + 1);
+        assertThat(heldFallback.accepted.get()).as("connections the fallback backend ever got").isEqualTo(LOOPS);
+    }
+
+    /**
+     * Sends one request more than the gateway may hold connections to {@code heldBackend}, whose gate stays shut: the
+     * backend holds as many requests as the limit, never more, and the one left waits and gets 503 pool-exhausted.
+     */
+    private static void assertOneRequestTooManyWaitsAndIsRefused(String prefix, CountingBackend heldBackend) throws Exception {
+        int requests = LOOPS + 1;
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<RawResponse>> answers = submit(clients, port, requests, prefix);
+            awaitTrue(() -> answers.stream().filter(Future::isDone).count() == 1);
+            for (Future<RawResponse> answer : answers) {
+                if (answer.isDone()) {
+                    assertPoolExhausted(answer.get());
+                }
+            }
+            assertThat(heldBackend.waiting.get()).as("requests the backend holds, each on a connection of its own").isEqualTo(LOOPS);
+            heldBackend.gate.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<RawResponse> answer : answers) {
+                statuses.add(answer.get(20, TimeUnit.SECONDS).status());
+            }
+            assertThat(statuses).containsOnly(200, 503).filteredOn(status -> status == 200).hasSize(LOOPS);
+        }
+        finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRequestWhoseExchangeEndsWhileItWaitsLeavesThePoolsQueueAtOnce() throws Exception {
+        String address = "127.0.0.1:" + queued.port();
+        ExecutorService clients = Executors.newFixedThreadPool(LOOPS + 1);
+        try {
+            // One held request per event loop (connections go to the loops in turn) fills every loop's place.
+            List<Future<RawResponse>> holding = submit(clients, port, LOOPS, "/queued/");
+            awaitTrue(() -> queued.waiting.get() == LOOPS);
+            // Another route to the same address shares its pool; its timeout ends the exchange while it waits.
+            RawResponse timedOut = submit(clients, port, 1, "/queued-with-timeout/").get(0).get(20, TimeUnit.SECONDS);
+
+            assertThat(timedOut.status()).isEqualTo(504);
+            assertThat(timedOut.headers().get("content-type")).containsExactly("application/problem+json");
+            assertThat(gauge("pending.connections", address)).as("waiting once its answer is out, before the acquire timeout").isZero();
+            assertThat(queued.accepted.get()).isEqualTo(LOOPS);
+
+            queued.gate.countDown();
+            for (Future<RawResponse> answer : holding) {
+                assertThat(answer.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+            awaitTrue(() -> gauge("active.connections", address) == 0);
+            assertThat(gauge("idle.connections", address)).as("every connection back in the pool, none leased to the gone request")
+                    .isEqualTo(gauge("total.connections", address)).isEqualTo(LOOPS);
+        }
+        finally {
+            clients.shutdownNow();
+        }
+    }
+
     static void assertPoolExhausted(RawResponse response) {
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.headers().get("content-type")).containsExactly("application/problem+json");
@@ -263,6 +376,13 @@ class DirectBackendPoolTest {
         final AtomicInteger waiting = new AtomicInteger();
         final AtomicInteger served = new AtomicInteger();
         volatile CountDownLatch gate;
+        /** The status line of every answer. */
+        volatile String status = "200 OK";
+        /** Whether the first request for each path gets 503 at once, and only a second one waits at the gate. */
+        volatile boolean failFirstPerPath;
+        private final Set<String> pathsSeen = ConcurrentHashMap.newKeySet();
+        /** Requests answered 503 as a first try. */
+        final AtomicInteger failedFirst = new AtomicInteger();
 
         CountingBackend() {
             try {
@@ -304,7 +424,13 @@ class DirectBackendPoolTest {
             try (socket) {
                 InputStream in = socket.getInputStream();
                 OutputStream out = socket.getOutputStream();
-                while (readHead(in)) {
+                String head;
+                while ((head = readHead(in)) != null) {
+                    if (failFirstPerPath && pathsSeen.add(head.substring(0, head.indexOf("\r\n")))) {
+                        failedFirst.incrementAndGet();
+                        answer(out, "503 Service Unavailable");
+                        continue;
+                    }
                     waiting.incrementAndGet();
                     CountDownLatch latch = gate;
                     if (latch != null) {
@@ -315,8 +441,7 @@ class DirectBackendPoolTest {
                     }
                     waiting.decrementAndGet();
                     served.incrementAndGet();
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
+                    answer(out, status);
                 }
             }
             catch (IOException e) {
@@ -330,16 +455,22 @@ class DirectBackendPoolTest {
             }
         }
 
-        private static boolean readHead(InputStream in) throws IOException {
+        private static void answer(OutputStream out, String status) throws IOException {
+            out.write(("HTTP/1.1 " + status + "\r\nContent-Length: 2\r\n\r\nok").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        /** The request's head, or null at the end of the connection. */
+        private static String readHead(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             int b;
             while ((b = in.read()) >= 0) {
                 head.write(b);
                 if (head.size() >= 4 && head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                    return true;
+                    return head.toString(StandardCharsets.ISO_8859_1);
                 }
             }
-            return false;
+            return null;
         }
 
         @Override

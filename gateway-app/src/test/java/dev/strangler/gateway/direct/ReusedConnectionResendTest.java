@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,11 @@ import dev.strangler.gateway.support.Backends;
 import dev.strangler.gateway.support.Gateways;
 import dev.strangler.gateway.support.RawResponse;
 import dev.strangler.gateway.support.RecordingBackend;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.netty.util.concurrent.EventExecutor;
 import reactor.netty.http.HttpResources;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A pooled backend connection that the backend resets just as the gateway sends the next request on it: the request
@@ -35,11 +39,7 @@ import reactor.netty.http.HttpResources;
 class ReusedConnectionResendTest {
 
     static final RecordingBackend backend = Backends.recording("resend");
-    static int port;
-
-    @BeforeAll
-    static void start() {
-        port = Gateways.of("backends:\n  legacy: { url: \"" + backend.url() + "\" }\n"
+    static final String ROUTES = "backends:\n  legacy: { url: \"" + backend.url() + "\" }\n"
                 + "  recording: { url: \"" + backend.url() + "\" }\n"
                 + """
                 defaultBackend: legacy
@@ -48,7 +48,12 @@ class ReusedConnectionResendTest {
                     paths: [/r/**]
                     backend: recording
                     stage: migrated
-                """).port();
+                """;
+    static int port;
+
+    @BeforeAll
+    static void start() {
+        port = Gateways.of(ROUTES).port();
     }
 
     @Test
@@ -71,7 +76,37 @@ class ReusedConnectionResendTest {
         assertThat(received.body()).as("the body, neither lost nor sent twice").isEqualTo(body.toString());
     }
 
+    @Test
+    void theResendInABoundedPoolIsServedOnANewConnectionThePoolCounts() throws Throwable {
+        // One connection per event loop: the new connection may open only once the refused one has closed (or it
+        // would wait, then fail, for a place the refused one holds), and the pool counts it as any other.
+        int loops = LoopResources.DEFAULT_IO_WORKER_COUNT;
+        Gateways.Gateway limited = Gateways.of(ROUTES, "spring.cloud.gateway.server.webflux.httpclient.pool.type=fixed",
+                "spring.cloud.gateway.server.webflux.httpclient.pool.max-connections=" + loops,
+                "spring.cloud.gateway.server.webflux.httpclient.pool.acquire-timeout=5000",
+                "spring.cloud.gateway.server.webflux.httpclient.pool.metrics=true");
+        sendAfterReset(limited.port(), "GET /r/get-in-bounded-pool HTTP/1.1\r\nHost: a\r\n\r\n", "",
+                "GET /r/get-in-bounded-pool HTTP/1.1");
+
+        MeterRegistry meters = limited.context().getBean(MeterRegistry.class);
+        Tags pool = Tags.of("id", "direct", "remote.address", "127.0.0.1:" + URI.create(backend.url()).getPort());
+        // The connection goes back to the pool once its answer has ended, which may be just after the client has it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (meters.get("reactor.netty.connection.provider.idle.connections").tags(pool).gauge().value() != 1) {
+            assertThat(System.nanoTime()).as("the new connection idle in the pool within 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(meters.get("reactor.netty.connection.provider.total.connections").tags(pool).gauge().value())
+                .as("the refused connection gone, the new one counted").isEqualTo(1);
+        assertThat(meters.get("reactor.netty.connection.provider.active.connections").tags(pool).gauge().value()).isZero();
+        assertThat(meters.get("reactor.netty.connection.provider.pending.connections").tags(pool).gauge().value()).isZero();
+    }
+
     private RecordingBackend.Received sendAfterReset(String request, String rest, String requestLine) throws Throwable {
+        return sendAfterReset(port, request, rest, requestLine);
+    }
+
+    private RecordingBackend.Received sendAfterReset(int port, String request, String rest, String requestLine) throws Throwable {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
