@@ -102,6 +102,7 @@ final class DirectConnection extends ChannelDuplexHandler {
             if (plan == null || plan.handedOver() != null) {
                 passingOn = true;
                 passedOnResponses++;
+                idleTimeout.passedOn();
                 ctx.fireChannelRead(plan == null ? msg : plan.handedOver());
                 return;
             }

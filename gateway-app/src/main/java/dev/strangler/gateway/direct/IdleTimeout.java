@@ -24,6 +24,11 @@ final class IdleTimeout {
     private final long timeoutNanos;
     /** When the last direct exchange ended, or -1 while a request is being served (on either path). */
     private long idleSince = -1;
+    /**
+     * Whether Reactor Netty's handler may be in the pipeline: it adds one when the connection opens and after each
+     * answer it writes, so only then does a direct request need to look for it (a pipeline lookup is a linear scan).
+     */
+    private boolean reactorMayBeTiming = true;
     private ScheduledFuture<?> check;
 
     private IdleTimeout(long timeoutNanos) {
@@ -41,8 +46,18 @@ final class IdleTimeout {
             return;
         }
         idleSince = -1;
-        if (ctx.pipeline().get(NettyPipeline.IdleTimeoutHandler) != null) {
-            ctx.pipeline().remove(NettyPipeline.IdleTimeoutHandler);
+        if (reactorMayBeTiming) {
+            reactorMayBeTiming = false;
+            if (ctx.pipeline().get(NettyPipeline.IdleTimeoutHandler) != null) {
+                ctx.pipeline().remove(NettyPipeline.IdleTimeoutHandler);
+            }
+        }
+    }
+
+    /** A request went to Reactor Netty, which times the connection again once its answer is written. */
+    void passedOn() {
+        if (timeoutNanos != 0) {
+            reactorMayBeTiming = true;
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -102,6 +103,25 @@ class SlowClientTest {
             out.flush();
             assertThat(RawResponse.read(socket.getInputStream(), false).status()).isEqualTo(200);
             // 600 ms into the idle period, so that a timer armed by the first answer comes due during the second.
+            Thread.sleep(600);
+            out.write("GET /slower HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(RawResponse.read(socket.getInputStream(), false).status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * A request the direct path passes on to Reactor Netty (an absolute-form target) makes Reactor Netty time the
+     * connection again after its answer: a slow direct answer next on the same connection is not cut by that timer.
+     */
+    @Test
+    void aSlowDirectAnswerAfterOnePassedOnToReactorNettyIsNotCut() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateways.direct().port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET http://a/api/idle HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(RawResponse.read(socket.getInputStream(), false).status()).isEqualTo(200);
             Thread.sleep(600);
             out.write("GET /slower HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
