@@ -13,6 +13,7 @@ import org.springframework.http.HttpStatus;
 import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.RoutingDecision;
+import dev.strangler.gateway.shadow.PrimaryCapture;
 import dev.strangler.gateway.web.BackendFailure;
 import dev.strangler.gateway.web.BackendProblem;
 import dev.strangler.gateway.web.MalformedRequestBodies;
@@ -83,6 +84,10 @@ final class DirectExchange {
     private boolean settled;
     private ScheduledFuture<?> timeout;
     private Channel backend;
+    /** What the client gets, kept for the comparison with the shadow copy's answer; null when no copy is made. */
+    private PrimaryCapture shadow;
+    /** Whether the client got the backend's whole answer. */
+    private boolean answeredWhole;
     /** The current attempt's wait for a backend connection, until the pool gives one or says none comes. */
     private Attempt waiting;
     /** Request content read before the backend connection was open, or before the head was written on a pooled one. */
@@ -137,6 +142,11 @@ final class DirectExchange {
             timeout = client.executor().schedule(this::timedOut, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
         }
         HttpRequest outbound = backendRequest();
+        if (attempt == 1 && plan.shadow() != null) {
+            // The copy gets the headers the primary does, sent at once: a request without a body is whole already.
+            shadow = proxy.shadows.copyBodiless(decision, request.method().name(), plan.shadow().path(), plan.shadow().query(),
+                    outbound.headers());
+        }
         if (plan.guarded()) {
             // The request has no body: each attempt ends it itself, and the client's empty end is let go.
             early = new ArrayList<>(1);
@@ -435,6 +445,9 @@ final class DirectExchange {
                 ReferenceCountUtil.release(content);
                 return;
             }
+            if (shadow != null) {
+                shadow.keep(content.content().nioBuffer());
+            }
             boolean last = content instanceof LastHttpContent;
             if (last) {
                 answerEnded = true;
@@ -488,6 +501,9 @@ final class DirectExchange {
         if (!keepAlive) {
             to.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        if (shadow != null) {
+            shadow.answered(status, to);
+        }
         frame(out);
         answerBegun = true;
         client.write(out, client.voidPromise());
@@ -526,6 +542,7 @@ final class DirectExchange {
             closeBackend();
         }
         backend = null;
+        answeredWhole = true;
         end(keepAlive);
     }
 
@@ -642,6 +659,9 @@ final class DirectExchange {
         }
         done = true;
         stopWaiting();
+        if (shadow != null) {
+            shadow.ended(answeredWhole, status == 499);
+        }
         if (early != null) {
             early.forEach(ReferenceCountUtil::release);
             early = null;

@@ -18,6 +18,7 @@ import dev.strangler.gateway.routing.ResponseTags;
 import dev.strangler.gateway.routing.RoutePlanner;
 import dev.strangler.gateway.routing.RouteTable;
 import dev.strangler.gateway.routing.RoutingDecision;
+import dev.strangler.gateway.shadow.ShadowCopies;
 import dev.strangler.gateway.web.CarriedDecision;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.channel.Channel;
@@ -59,6 +60,8 @@ public final class DirectProxy {
     final Recovery recovery;
     final HopByHop hopByHop;
     private final RoutePlanner planner;
+    /** Makes the copies of shadow routes, shared with Spring Cloud Gateway's path; null when there are none. */
+    final ShadowCopies shadows;
     private final HiddenPaths hidden;
     private final BackendAddresses backends = new BackendAddresses();
     private final Duration responseTimeout;
@@ -79,8 +82,9 @@ public final class DirectProxy {
     DirectProxy(RoutePlanner planner, HiddenPaths hidden, ForwardedHeadersPolicy forwarded, RouteBreakers breakers,
             TrafficObserver observer, RequestSpans spans, BackendChannels backendChannels, Duration responseTimeout,
             ResponseTags tags, Recovery recovery, HopByHop hopByHop, boolean enabled, Duration idleTimeout,
-            Integer maxKeepAliveRequests) {
+            Integer maxKeepAliveRequests, ShadowCopies shadows) {
         this.planner = planner;
+        this.shadows = shadows;
         this.recovery = recovery;
         this.hidden = hidden;
         this.forwarded = forwarded;
@@ -154,9 +158,15 @@ public final class DirectProxy {
         RoutingDecision decision = planner.decide(match, new NettyRequestView(request, path));
         // From here on, a request this path does not serve is handed on with its decision, which Spring Cloud Gateway
         // then takes as it is: a shadow copy or a canary cookie is drawn once per request.
+        Plan.Shadow shadow = null;
         if (decision.shadowTarget() != null) {
-            // Spring Cloud Gateway's path makes the copies.
-            return handOver(request, decision);
+            // This path copies a request without a body; Spring Cloud Gateway's path copies the others (writes with
+            // their bodies), tee and all.
+            if (shadows == null || !Resilience.isSafe(method) || HttpUtil.getContentLength(request, 0L) > 0
+                    || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+                return handOver(request, decision);
+            }
+            shadow = new Plan.Shadow(path, q < 0 ? null : uri.substring(q + 1));
         }
         CompiledRoute route = decision.route();
         Resilience resilience = route.spec() == null ? Resilience.NONE : route.spec().resilience();
@@ -184,7 +194,7 @@ public final class DirectProxy {
         Duration timeout = resilience.timeout() != null ? resilience.timeout() : responseTimeout;
         CircuitBreaker breaker = decision.toNewService() ? breakers.breaker(route.id(), backend.name(), resilience.circuitBreaker()) : null;
         return new Plan(decision, rawPath, address, target(address, decision.forwardPath(path), uri, q), timeout, breaker, retries,
-                fallback, null);
+                fallback, shadow, null);
     }
 
     /**

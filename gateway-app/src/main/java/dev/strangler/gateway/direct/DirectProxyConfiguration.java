@@ -23,6 +23,7 @@ import dev.strangler.gateway.observe.DirectPathStatus;
 import dev.strangler.gateway.observe.TrafficObserver;
 import dev.strangler.gateway.resilience.Recovery;
 import dev.strangler.gateway.resilience.RouteBreakers;
+import dev.strangler.gateway.shadow.ShadowCopies;
 import dev.strangler.gateway.routing.ForwardedHeadersPolicy;
 import dev.strangler.gateway.routing.HiddenPaths;
 import dev.strangler.gateway.routing.ResponseTags;
@@ -72,13 +73,13 @@ class DirectProxyConfiguration {
             RouteBreakers breakers, TrafficObserver observer, ObjectProvider<Tracer> tracer,
             ObjectProvider<Propagator> propagator, BackendChannels backendChannels, HttpClientProperties clientProperties,
             DirectPathStatus status, ServerProperties server, ResponseTags tags, Recovery recovery,
-            ObjectProvider<RemoveHopByHopHeadersFilter> hopByHop) {
+            ObjectProvider<RemoveHopByHopHeadersFilter> hopByHop, ObjectProvider<ShadowCopies> shadows) {
         RemoveHopByHopHeadersFilter filter = hopByHop.getIfAvailable();
         return new DirectProxy(planner, hiddenPaths, forwarded, breakers, observer,
                 new RequestSpans(tracer.getIfAvailable(), propagator.getIfAvailable()), backendChannels,
                 clientProperties.getResponseTimeout(), tags, recovery,
                 filter == null ? HopByHop.DEFAULT : new HopByHop(filter.getHeaders()), status.enabled(),
-                server.getNetty().getIdleTimeout(), server.getNetty().getMaxKeepAliveRequests());
+                server.getNetty().getIdleTimeout(), server.getNetty().getMaxKeepAliveRequests(), shadows.getIfAvailable());
     }
 
     @Bean

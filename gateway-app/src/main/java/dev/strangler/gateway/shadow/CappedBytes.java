@@ -30,12 +30,27 @@ final class CappedBytes {
         }
         try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
             while (views.hasNext()) {
-                ByteBuffer view = views.next();
-                byte[] chunk = new byte[view.remaining()];
-                view.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
+                copy(views.next());
             }
         }
+    }
+
+    /** Appends the bytes {@code view} has left, without moving its position. */
+    synchronized void append(ByteBuffer view) {
+        if (overflowed) {
+            return;
+        }
+        if (bytes.size() + view.remaining() > limit) {
+            overflow();
+            return;
+        }
+        copy(view.duplicate());
+    }
+
+    private void copy(ByteBuffer view) {
+        byte[] chunk = new byte[view.remaining()];
+        view.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
     }
 
     synchronized void append(byte[] chunk) {

@@ -34,14 +34,24 @@ class ShadowConfiguration {
     }
 
     @Bean
-    ShadowFilter shadowFilter(ShadowClient client, ShadowProperties properties, StranglerProperties strangler, MigrationStats stats,
+    ShadowRequestHeaders shadowRequestHeaders(StranglerProperties strangler) {
+        return new ShadowRequestHeaders(new TrustedForwardingFilter(new ForwardedHeadersPolicy(strangler.trustedProxies())));
+    }
+
+    /** The copies of both proxy paths, which share one limit of copies in flight. */
+    @Bean
+    ShadowCopies shadowCopies(ShadowClient client, ShadowRequestHeaders headers, ShadowProperties properties, MigrationStats stats,
             MeterRegistry meters, Scheduler shadowComparisons) {
-        ShadowRequestHeaders headers = new ShadowRequestHeaders(new TrustedForwardingFilter(new ForwardedHeadersPolicy(strangler.trustedProxies())));
         ShadowRecorder recorder = new ShadowRecorder(stats, meters, new LogThrottle(TimeUnit.SECONDS.toNanos(1), System::nanoTime));
-        ShadowFilter filter = new ShadowFilter(client, headers, recorder, properties, shadowComparisons, Clock.systemUTC());
-        Gauge.builder("strangler.shadow.in.flight", filter, f -> properties.maxInFlight() - f.freeSlots())
+        ShadowCopies copies = new ShadowCopies(client, headers, recorder, properties, shadowComparisons, Clock.systemUTC());
+        Gauge.builder("strangler.shadow.in.flight", copies, c -> properties.maxInFlight() - c.freeSlots())
                 .description("Shadow copies being sent or compared; at strangler.shadow.max-in-flight, new copies are dropped")
                 .register(meters);
-        return filter;
+        return copies;
+    }
+
+    @Bean
+    ShadowFilter shadowFilter(ShadowCopies copies, ShadowRequestHeaders headers, ShadowProperties properties) {
+        return new ShadowFilter(copies, headers, properties);
     }
 }

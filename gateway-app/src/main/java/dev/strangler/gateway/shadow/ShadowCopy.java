@@ -64,20 +64,30 @@ final class ShadowCopy {
 
     /** The client's response ended with {@code signal}; a copy still waiting for its body is never sent. */
     void primaryEnded(SignalType signal, ResponseTee response) {
-        primaryNanos = System.nanoTime() - createdNanos;
+        primaryDone();
         if (signal == SignalType.ON_COMPLETE) {
             try {
-                primary.tryEmitValue(response.captured());
+                primaryAnswered(response.captured());
             }
             catch (NotCompared e) {
-                primary.tryEmitError(e);
+                primaryUnusable(e);
             }
         }
         else {
             String reason = signal == SignalType.CANCEL ? "client-cancelled" : "primary-failed";
-            primary.tryEmitError(new NotCompared(NotCompared.Outcome.SKIPPED, reason));
+            primaryUnusable(new NotCompared(NotCompared.Outcome.SKIPPED, reason));
         }
         abandon(new NotCompared(NotCompared.Outcome.DROPPED, "request-body-not-read"));
+    }
+
+    /** The client's response has ended: the primary is timed from the copy's creation to now. */
+    void primaryDone() {
+        primaryNanos = System.nanoTime() - createdNanos;
+    }
+
+    /** What the client got, whole. */
+    void primaryAnswered(CapturedResponse answer) {
+        primary.tryEmitValue(answer);
     }
 
     /** The client's response cannot be compared, whatever happens next. */

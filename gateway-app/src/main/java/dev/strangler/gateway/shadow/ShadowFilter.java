@@ -1,10 +1,6 @@
 package dev.strangler.gateway.shadow;
 
-import java.net.URI;
-import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
@@ -13,16 +9,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.strangler.gateway.observe.MismatchSample;
-import dev.strangler.gateway.routes.Backend;
-import dev.strangler.gateway.routes.ShadowSpec;
 import dev.strangler.gateway.routes.Stage;
 import dev.strangler.gateway.routing.RequestPath;
 import dev.strangler.gateway.routing.RoutingDecision;
 import dev.strangler.gateway.scg.ExchangeDecision;
 import dev.strangler.gateway.scg.MigrationRoutingFilter;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Sends a copy of each request that the routing decision marks for shadowing to the route's own backend, and
@@ -40,23 +32,14 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
 
     public static final int ORDER = MigrationRoutingFilter.ORDER + 20;
 
-    private final ShadowClient client;
+    private final ShadowCopies copies;
     private final ShadowRequestHeaders headers;
-    private final ShadowRecorder recorder;
-    private final Scheduler comparisons;
-    private final Clock clock;
-    private final Semaphore permits;
     private final int maxRequestBody;
     private final int maxResponseBody;
 
-    ShadowFilter(ShadowClient client, ShadowRequestHeaders headers, ShadowRecorder recorder, ShadowProperties properties,
-            Scheduler comparisons, Clock clock) {
-        this.client = client;
+    ShadowFilter(ShadowCopies copies, ShadowRequestHeaders headers, ShadowProperties properties) {
+        this.copies = copies;
         this.headers = headers;
-        this.recorder = recorder;
-        this.comparisons = comparisons;
-        this.clock = clock;
-        this.permits = new Semaphore(properties.maxInFlight());
         this.maxRequestBody = (int) properties.maxRequestBody().toBytes();
         this.maxResponseBody = (int) properties.maxResponseBody().toBytes();
     }
@@ -69,8 +52,7 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
         }
         ServerHttpRequest request = exchange.getRequest();
         RequestPath path = exchange.getAttribute(RequestPath.ATTRIBUTE);
-        Backend shadowTarget = decision.shadowTarget();
-        SampledRequest sampled = new SampledRequest(decision.route().id(), shadowTarget.name(), request.getMethod().name(), path.raw());
+        String method = request.getMethod().name();
         String upgrade = request.getHeaders().getUpgrade();
         if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
             // A WebSocket session cannot be replayed as a plain request. (An h2c upgrade offer is harmless: it is not copied.)
@@ -79,23 +61,14 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
         long contentLength = request.getHeaders().getContentLength();
         boolean hasBody = contentLength > 0 || request.getHeaders().containsKey(HttpHeaders.TRANSFER_ENCODING);
         if (hasBody && contentLength > maxRequestBody) {
-            recorder.notCompared(sampled, new NotCompared(NotCompared.Outcome.DROPPED, "request-body-too-large"));
+            copies.notCopied(decision, method, path, new NotCompared(NotCompared.Outcome.DROPPED, "request-body-too-large"));
             return chain.filter(exchange);
         }
-        URI target;
-        try {
-            target = target(decision, path, shadowTarget, request.getURI().getRawQuery());
-        }
-        catch (IllegalArgumentException e) {
-            recorder.notCompared(sampled, new NotCompared(NotCompared.Outcome.FAILED, "invalid-target-url", e));
+        ShadowCopy copy = copies.open(decision, method, path, request.getURI().getRawQuery(),
+                target -> body -> new ShadowRequest(request.getMethod(), target, headers.of(exchange, body), body));
+        if (copy == null) {
             return chain.filter(exchange);
         }
-        if (!permits.tryAcquire()) {
-            recorder.notCompared(sampled, new NotCompared(NotCompared.Outcome.DROPPED, "max-in-flight"));
-            return chain.filter(exchange);
-        }
-        ShadowCopy copy = new ShadowCopy(client, body -> new ShadowRequest(request.getMethod(), target, headers.of(exchange, body), body));
-        compareWhenAnswered(copy, sampled, stage.shadow().compare());
         ResponseTee response = new ResponseTee(exchange.getResponse(), maxResponseBody, copy);
         ServerWebExchange.Builder observed = exchange.mutate().response(response);
         if (hasBody) {
@@ -105,42 +78,6 @@ public final class ShadowFilter implements GlobalFilter, Ordered {
             copy.send(null);
         }
         return chain.filter(observed.build()).doFinally(signal -> copy.primaryEnded(signal, response));
-    }
-
-    /** The copy goes where the route's own backend would get the request: rewritten path, same query. */
-    private static URI target(RoutingDecision decision, RequestPath path, Backend shadowTarget, String query) {
-        String forwardPath = decision.route().pathOnNewService(path);
-        return URI.create(shadowTarget.base() + forwardPath + (query == null ? "" : "?" + query));
-    }
-
-    private void compareWhenAnswered(ShadowCopy copy, SampledRequest sampled, ShadowSpec.Compare settings) {
-        copy.answers()
-                .publishOn(comparisons)
-                .map(answers -> {
-                    CapturedResponse primary = answers.getT1();
-                    CapturedResponse shadow = answers.getT2();
-                    List<MismatchSample.Difference> differences = new ResponseComparison(settings).compare(primary, shadow);
-                    return new MismatchSample(clock.instant(), sampled.method(), sampled.path(), primary.status(), shadow.status(),
-                            differences);
-                })
-                .doFinally(signal -> {
-                    copy.close();
-                    permits.release();
-                })
-                .subscribe(result -> {
-                    if (result.differences().isEmpty()) {
-                        recorder.matched(sampled.route(), copy.shadowMinusPrimaryNanos());
-                    }
-                    else {
-                        recorder.mismatched(sampled, result, copy.shadowMinusPrimaryNanos());
-                    }
-                }, error -> recorder.notCompared(sampled,
-                        error instanceof NotCompared why ? why : new NotCompared(NotCompared.Outcome.FAILED, "comparison-error", error)));
-    }
-
-    /** Copy slots not taken; read by the in-flight gauge, and by tests that check every copy gives its slot back. */
-    int freeSlots() {
-        return permits.availablePermits();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.strangler.gateway.shadow;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -48,7 +49,25 @@ final class ShadowRequestHeaders {
             }
         });
         // The policy reads Host to set X-Forwarded-Host; the copy then gets the shadow backend's own Host.
-        HttpHeaders out = forwarded.filter(copy, exchange);
+        return marked(forwarded.filter(copy, exchange), body);
+    }
+
+    /**
+     * The headers of a copy of a request the direct path serves, from those its primary backend gets: hop-by-hop
+     * headers, inbound X-Strangler-* headers and Connection-named ones are gone from them already, and the forwarding
+     * headers are set as the policy says.
+     */
+    HttpHeaders ofForwarded(Iterable<Map.Entry<String, String>> primary, byte[] body) {
+        HttpHeaders copy = new HttpHeaders();
+        primary.forEach(header -> {
+            if (!DROPPED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                copy.add(header.getKey(), header.getValue());
+            }
+        });
+        return marked(copy, body);
+    }
+
+    private static HttpHeaders marked(HttpHeaders out, byte[] body) {
         out.remove(HttpHeaders.HOST);
         out.set(Headers.SHADOW, "true");
         if (body != null) {

@@ -119,6 +119,12 @@ final class ScriptedBackend implements AutoCloseable {
         return map;
     }
 
+    /** Forgets every scripted answer and every request received, as a new backend on the same port would have none. */
+    void forget() {
+        answers.clear();
+        received.clear();
+    }
+
     @Override
     public void close() {
         server.disposeNow();

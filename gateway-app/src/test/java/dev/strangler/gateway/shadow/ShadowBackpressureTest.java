@@ -42,7 +42,7 @@ class ShadowBackpressureTest {
     int managementPort;
 
     @Autowired
-    ShadowFilter filter;
+    ShadowCopies copies;
 
     @DynamicPropertySource
     static void routes(DynamicPropertyRegistry registry) throws IOException {
@@ -81,7 +81,7 @@ class ShadowBackpressureTest {
         Map<String, Object> held = shadow(managementPort, "catalog");
         assertThat(count(held, "dropped")).isEqualTo(4);
         assertThat(count(held, "compared")).isZero();
-        assertThat(filter.freeSlots()).isZero();
+        assertThat(copies.freeSlots()).isZero();
         assertThat(Http.get("http://127.0.0.1:" + managementPort + "/actuator/metrics/strangler.shadow.in.flight").body())
                 .contains("\"value\":2.0");
         await().atMost(Duration.ofSeconds(20)).until(() -> orders.received("/api/catalog").size() == 2);
@@ -93,7 +93,7 @@ class ShadowBackpressureTest {
             assertThat(count(figures, "compared")).isEqualTo(2);
             assertThat(count(figures, "mismatched")).isZero();
             assertThat(count(figures, "dropped")).isEqualTo(4);
-            assertThat(filter.freeSlots()).isEqualTo(2);
+            assertThat(copies.freeSlots()).isEqualTo(2);
         });
     }
 }

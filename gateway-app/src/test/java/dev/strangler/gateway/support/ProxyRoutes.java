@@ -17,7 +17,7 @@ public final class ProxyRoutes {
             "management.tracing.sampling.probability=1.0" };
 
     /** How many routes the table has. */
-    public static final int ROUTES = 19;
+    public static final int ROUTES = 20;
 
     public static final EchoBackend LEGACY = Backends.echo("legacy");
     public static final EchoBackend ORDERS = Backends.echo("orders");
@@ -136,6 +136,11 @@ public final class ProxyRoutes {
                 backend: orders
                 stage: shadow
                 shadow: { percent: 50 }
+              - id: shadow-writes
+                paths: [/shadow-writes/**]
+                backend: orders
+                stage: shadow
+                shadow: { percent: 50, allowWrites: true }
               - id: prefixed
                 paths: [/prefixed/**]
                 backend: prefixed
