@@ -232,7 +232,9 @@ class DirectBackendPoolTest {
         // Each request's first try gets 503 and its connection closes; the retry takes the next free place, after any
         // request already waiting on its loop. One loop has two requests: one retry there finds no place in time.
         assertOneRequestTooManyWaitsAndIsRefused("/retried/", failsOnceThenHolds);
-        assertThat(failsOnceThenHolds.failedFirst.get()).as("first tries answered 503").isEqualTo(LOOPS + 1);
+        // The request left without a place is either a first try that never got one or a retry: which, the loop's
+        // order of its queue and its close decides.
+        assertThat(failsOnceThenHolds.failedFirst.get()).as("first tries answered 503").isBetween(LOOPS, LOOPS + 1);
         assertThat(failsOnceThenHolds.served.get()).as("retries answered once the gate opened").isEqualTo(LOOPS);
     }
 
