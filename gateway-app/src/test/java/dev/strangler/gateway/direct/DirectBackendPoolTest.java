@@ -2,7 +2,6 @@ package dev.strangler.gateway.direct;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +30,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.strangler.gateway.GatewayApplication;
+import dev.strangler.gateway.support.CannedBackend;
 import dev.strangler.gateway.support.GatewayFixture;
 import dev.strangler.gateway.support.RawResponse;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -427,7 +427,7 @@ class DirectBackendPoolTest {
                 InputStream in = socket.getInputStream();
                 OutputStream out = socket.getOutputStream();
                 String head;
-                while ((head = readHead(in)) != null) {
+                while ((head = CannedBackend.readHead(in)) != null) {
                     if (failFirstPerPath && pathsSeen.add(head.substring(0, head.indexOf("\r\n")))) {
                         failedFirst.incrementAndGet();
                         answer(out, "503 Service Unavailable");
@@ -460,19 +460,6 @@ class DirectBackendPoolTest {
         private static void answer(OutputStream out, String status) throws IOException {
             out.write(("HTTP/1.1 " + status + "\r\nContent-Length: 2\r\n\r\nok").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-        }
-
-        /** The request's head, or null at the end of the connection. */
-        private static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) >= 0) {
-                head.write(b);
-                if (head.size() >= 4 && head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                    return head.toString(StandardCharsets.ISO_8859_1);
-                }
-            }
-            return null;
         }
 
         @Override

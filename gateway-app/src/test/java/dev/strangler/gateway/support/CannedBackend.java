@@ -61,7 +61,8 @@ public final class CannedBackend implements AutoCloseable {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    /** A request's head read byte by byte from {@code in}, or null at the end of the connection. */
+    public static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) >= 0) {
