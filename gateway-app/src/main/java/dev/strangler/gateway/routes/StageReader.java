@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.strangler.gateway.http.Headers;
+
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 
@@ -123,7 +125,7 @@ final class StageReader {
             doc.error(n, "stickyBy \"" + text + "\" must be \"header:<Name>\" or \"cookie:<Name>\", for example \"cookie:strangler_cohort\"");
             return null;
         }
-        if (kind.equals("header") && name.regionMatches(true, 0, "X-Strangler-", 0, 12)) {
+        if (kind.equals("header") && Headers.isStranglerHeader(name)) {
             doc.error(n, "stickyBy header '" + name + "' starts with X-Strangler-, which the gateway strips from clients; "
                     + "use another header, for example \"header:x-migration-cohort\"");
             return null;

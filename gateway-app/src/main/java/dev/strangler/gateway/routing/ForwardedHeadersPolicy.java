@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
+import dev.strangler.gateway.http.Headers;
+
 /**
  * Sets X-Forwarded-For, -Proto and -Host on every proxied request. Values a caller sent are kept only
  * when the caller is a trusted proxy (such as the Istio ingress gateway); from anyone else they are

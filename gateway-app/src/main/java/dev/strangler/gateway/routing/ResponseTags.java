@@ -2,6 +2,8 @@ package dev.strangler.gateway.routing;
 
 import java.util.function.BiConsumer;
 
+import dev.strangler.gateway.http.Headers;
+
 /**
  * The headers the gateway adds to every answer, written by both proxy paths from the same decision: the route and
  * backend that served it, why a fallback did (all three switched off by {@code strangler.response-tags=false}), and

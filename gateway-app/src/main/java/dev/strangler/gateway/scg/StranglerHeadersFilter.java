@@ -1,6 +1,6 @@
 package dev.strangler.gateway.scg;
 
-import static dev.strangler.gateway.routing.Headers.isStranglerHeader;
+import static dev.strangler.gateway.http.Headers.isStranglerHeader;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;

@@ -10,7 +10,7 @@ import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.strangler.gateway.routing.Headers;
+import dev.strangler.gateway.http.Headers;
 
 /**
  * The headers of a shadow copy: the client's, as the primary gets them, with the shadow marker added. Removed are

@@ -3,6 +3,7 @@ package dev.strangler.gateway.architecture;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,7 @@ class ArchitectureTest {
             .withImportOption(location -> location.contains("/dev/strangler/gateway/") && !location.contains("__"))
             .importPath(Path.of("target/classes"));
 
-    static final String[] CORE = { "dev.strangler.gateway.routes..", "dev.strangler.gateway.routing..",
+    static final String[] CORE = { "dev.strangler.gateway.http..", "dev.strangler.gateway.routes..", "dev.strangler.gateway.routing..",
             "dev.strangler.gateway.canary..", "dev.strangler.gateway.resilience..", "dev.strangler.gateway.observe.." };
 
     static final String[] SPRING_CLOUD_GATEWAY = { "org.springframework.cloud.gateway.." };
@@ -63,6 +64,15 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().resideInAnyPackage(WEBFLUX)
                 .orShould().dependOnClassesThat().resideInAnyPackage(NETTY)
                 .because("both proxy paths take their decisions from the core, so it must not be written for one of them")
+                .check(GATEWAY);
+    }
+
+    @Test
+    void headerNamesAreALeafEveryPackageMayName() {
+        classes().that().resideInAPackage("dev.strangler.gateway.http..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.strangler.gateway.http..", "java..")
+                .because("the header names are written in one place, which the routes reader, the routing core and "
+                        + "both proxy paths all read, so it can depend on none of them")
                 .check(GATEWAY);
     }
 

@@ -1,11 +1,11 @@
-package dev.strangler.gateway.routing;
+package dev.strangler.gateway.http;
 
 import java.util.List;
 
 /**
  * The header names the gateway's policy is written in, for both proxy paths: its own {@code X-Strangler-*} headers,
  * which only the gateway may set; the forwarding headers, which only a trusted proxy may pass on (the rule is
- * {@link ForwardedHeadersPolicy#isForwardingHeader}); and the hop-by-hop
+ * {@code ForwardedHeadersPolicy.isForwardingHeader}); and the hop-by-hop
  * headers, which describe one connection and are never passed on. A path that copied its own list could drift.
  */
 public final class Headers {
