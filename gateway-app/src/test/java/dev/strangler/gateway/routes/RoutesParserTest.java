@@ -187,6 +187,19 @@ class RoutesParserTest {
     }
 
     @Test
+    void aCanaryCannotBeStickyByAHeaderOnlyTheGatewayMaySet() {
+        String errors = errors(BACKENDS + """
+                  - id: a
+                    paths: [/a]
+                    backend: orders
+                    stage: canary
+                    canary: { percent: 10, stickyBy: "header:x-strangler-cohort" }
+                """);
+        assertThat(errors).contains("routes.yaml:10:38: stickyBy header 'x-strangler-cohort' starts with X-Strangler-, "
+                + "which the gateway strips from clients; use another header, for example \"header:x-migration-cohort\"");
+    }
+
+    @Test
     void overlapThatCannotBeOrderedNamesBothRoutes() {
         String errors = errors(BACKENDS + """
                   - id: by-id
