@@ -181,7 +181,7 @@ final class Bench implements AutoCloseable {
                 for (String kind : new String[] {"gateway", GATEWAY_IMAGE, "stock-scg"}) {
                     Target t = switch (kind) {
                         case "gateway" -> launchGateway("gateway-start", "gateway", 1, cpus);
-                        case GATEWAY_IMAGE -> launchGateway("gateway-image-start", GATEWAY_IMAGE, 1, cpus, image().javaArgs());
+                        case GATEWAY_IMAGE -> launchGateway("gateway-image-start", GATEWAY_IMAGE, 1, cpus, image().javaArgs(), image().environment());
                         default -> launchStock(1, cpus);
                     };
                     double ms = probe.awaitRouted(t.server(), t.url(), t.expectedRoute(), START_TIMEOUT);
@@ -342,29 +342,32 @@ final class Bench implements AutoCloseable {
 
     /** The gateway under load runs as production runs it: from the image's layout, with Spring AOT and its CDS archive. */
     private Target launchGateway(String name, String id, int routes) {
-        return launchGateway(name, id, routes, layout.proxyCpus(), image().javaArgs());
+        return launchGateway(name, id, routes, layout.proxyCpus(), image().javaArgs(), image().environment());
     }
 
     private ImageLayout image() {
         if (image == null) {
             log("laying the gateway out as its image does, with a class data sharing archive");
-            image = ImageLayout.prepare(env.java(), settings.gatewayJvmArgs(), gatewayJar, workDir, RoutesYaml.gateway(1, backendUrl, deadUrl));
+            image = ImageLayout.prepare(env.java(), settings.gatewayJvmArgs(), gatewayJar, settings.repoRoot(), workDir, RoutesYaml.gateway(1, backendUrl, deadUrl));
         }
         return image;
     }
 
     private Target launchGateway(String name, String id, int routes, String cpus) {
-        return launchGateway(name, id, routes, cpus, List.of("-jar", gatewayJar.toString()));
+        return launchGateway(name, id, routes, cpus, List.of("-jar", gatewayJar.toString()), Map.of());
     }
 
-    private Target launchGateway(String name, String id, int routes, String cpus, List<String> launch) {
-        GatewayProcess g = startGateway(name, RoutesYaml.gateway(routes, backendUrl, deadUrl), cpus, launch);
+    private Target launchGateway(String name, String id, int routes, String cpus, List<String> launch, Map<String, String> environment) {
+        GatewayProcess g = startGateway(name, RoutesYaml.gateway(routes, backendUrl, deadUrl), cpus, launch, environment);
         return new Target(id, "the gateway (" + routes + " routes)", g.server(), g.base() + RoutesYaml.lastRoutePath(routes),
                 RoutesYaml.routeId(routes - 1), routes, g.routesFile(), g.managementPort(), null);
     }
 
-    /** A gateway process serving {@code table}, started on {@code cpus} with {@code launch} (its jar or image layout). */
-    private GatewayProcess startGateway(String name, String table, String cpus, List<String> launch) {
+    /**
+     * A gateway process serving {@code table}, started on {@code cpus} with {@code launch} (its jar or image layout) and
+     * {@code environment} (the image's JVM options).
+     */
+    private GatewayProcess startGateway(String name, String table, String cpus, List<String> launch, Map<String, String> environment) {
         Path dir = workDir.resolve(name);
         Path routesFile = dir.resolve("routes.yaml");
         try {
@@ -382,7 +385,7 @@ final class Bench implements AutoCloseable {
         command.addAll(launch);
         command.addAll(List.of("--server.port=" + port,
                 "--management.server.port=" + management, "--strangler.routes-file=" + routesFile));
-        Server server = track(Server.launch(name, port, command, Map.of(), dir.resolve("gateway.log")));
+        Server server = track(Server.launch(name, port, command, environment, dir.resolve("gateway.log")));
         return new GatewayProcess(server, "http://127.0.0.1:" + port, management, routesFile);
     }
 
@@ -401,7 +404,7 @@ final class Bench implements AutoCloseable {
             launch.add(STAGES_HEAP);
         }
         launch.addAll(image().javaArgs());
-        GatewayProcess g = startGateway("gateway-stages", RoutesYaml.stages(backendUrl), layout.proxyCpus(), launch);
+        GatewayProcess g = startGateway("gateway-stages", RoutesYaml.stages(backendUrl), layout.proxyCpus(), launch, image().environment());
         List<Target> targets = new ArrayList<>();
         targets.add(nginx);
         for (RoutesYaml.StageCase c : RoutesYaml.StageCase.values()) {

@@ -180,6 +180,10 @@ final class Report {
                 + " targets measured round-robin. Load average at start: %s, at end: %s.%n%n",
                 env.javaVersion(), env.nginxVersion(), env.wrkVersion(), settings.runs(), settings.duration().toSeconds(),
                 settings.warmup().toSeconds(), env.loadAverageAtStart(), Environment.loadAverage()));
+        md.append(String.format(Locale.ROOT, "The gateway under load starts as its image does, with `JAVA_TOOL_OPTIONS=\"%s\"` "
+                + "(%s) and, as the memory its JVM sees, the pod's limit of %d MiB (%s).%n%n",
+                ImageLayout.toolOptions(settings.repoRoot()), ImageLayout.DOCKERFILE, ImageLayout.podMemoryLimitMi(settings.repoRoot()),
+                ImageLayout.DEPLOYMENT));
         if (!settings.gatewayJvmArgs().isEmpty()) {
             md.append("Gateway JVM options: `").append(String.join(" ", settings.gatewayJvmArgs())).append("`.\n\n");
         }
@@ -259,6 +263,8 @@ final class Report {
         s.put("routeCounts", settings.routeCounts());
         s.put("rewriteEveryMs", settings.rewriteEvery().toMillis());
         s.put("gatewayJvmArgs", settings.gatewayJvmArgs());
+        s.put("gatewayImageToolOptions", ImageLayout.toolOptions(settings.repoRoot()));
+        s.put("gatewayPodMemoryMi", ImageLayout.podMemoryLimitMi(settings.repoRoot()));
         j.put("settings", s);
         j.put("figures", figures());
         j.put("targets", targets());

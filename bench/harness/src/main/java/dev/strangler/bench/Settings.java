@@ -26,7 +26,8 @@ record Settings(
         List<String> gatewayJvmArgs,
         boolean profile,
         Duration profileDuration,
-        boolean stagesOnly) {
+        boolean stagesOnly,
+        Path repoRoot) {
 
     static final int HIGH_CONCURRENCY = 64;
 
@@ -79,7 +80,7 @@ record Settings(
                 Duration.ofMillis(500),
                 smoke ? 1 : 3,
                 pin, gatewayJar, stockJar, nettyJar, out, List.copyOf(jvmArgs), profile,
-                Duration.ofSeconds(smoke ? 5 : 30), stagesOnly);
+                Duration.ofSeconds(smoke ? 5 : 30), stagesOnly, repoRoot);
     }
 
     private static String value(String[] args, int i, String option) {
