@@ -22,6 +22,13 @@ if [ ! -d "$("$RUSTC" --print sysroot)/lib/rustlib/$TARGET/lib" ]; then
   exit 1
 fi
 
+# rustc links wasm with rust-lld, which Debian's rustc package links to lld-14 but only suggests installing.
+if [ ! -e /usr/bin/rust-lld ]; then
+  echo "error: /usr/bin/rust-lld does not resolve to a linker: install the Debian package lld-14" \
+       "(apt-get install -y lld-14)" >&2
+  exit 1
+fi
+
 mkdir -p "$(dirname "$out")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
