@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -249,6 +252,38 @@ class KubernetesManifestsTest {
                 StandardCharsets.UTF_8);
         assertThat(connection).contains("host=postgres ").contains("database=dapr");
         assertThat(local.find(Service.class, NAMESPACE, "postgres")).isPresent();
+    }
+
+    /**
+     * ADR 0005: the JVM the image starts, given the pod's memory limit as a container gives it, runs the serial collector
+     * with a heap that starts small, whatever the machine; here, with 2 CPUs and more than 1,792 MB, its own choice
+     * would be G1.
+     */
+    @Test
+    void theGatewaysJvmInItsPodRunsTheSerialCollectorWithAHeapThatGrowsByNeed() throws Exception {
+        Container container = deployment("gateway-app").getSpec().getTemplate().getSpec().getContainers().get(0);
+        long limit = Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")).longValueExact();
+        Matcher options = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$")
+                .matcher(RepositoryLayout.read(RepositoryLayout.resolve("gateway-app/Dockerfile")));
+        assertThat(options.find()).as("gateway-app/Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:MaxRAM=" + limit, "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true);
+        builder.environment().put("JAVA_TOOL_OPTIONS", options.group(1));
+        Process java = builder.start();
+        String flags = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor()).as(flags).isZero();
+        assertThat(flag(flags, "UseSerialGC")).isEqualTo("true");
+        assertThat(flag(flags, "UseG1GC")).isEqualTo("false");
+        assertThat(Long.parseLong(flag(flags, "MaxHeapSize"))).as("75%% of the pod's %d bytes", limit)
+                .isBetween(limit * 70 / 100, limit * 75 / 100);
+        assertThat(Long.parseLong(flag(flags, "InitialHeapSize"))).as("the JVM's default initial heap, 1/64 of its memory")
+                .isLessThanOrEqualTo(limit / 32);
+    }
+
+    private static String flag(String printFlagsFinal, String name) {
+        Matcher m = Pattern.compile("(?m)^\\s*\\S+\\s+" + name + "\\s+:?=\\s+(\\S+)").matcher(printFlagsFinal);
+        assertThat(m.find()).as("-XX:+PrintFlagsFinal prints %s", name).isTrue();
+        return m.group(1);
     }
 
     @Test
