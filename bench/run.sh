@@ -9,7 +9,8 @@
 #
 # Other options go to the harness: --runs N, --warmup S, --duration S, --out DIR, --pin split|none.
 # --skip-gateway-build uses gateway-app/target/gateway-app.jar as it is (the smoke test does, after the reactor built it).
-# BENCH_GATEWAY_JAVA_OPTS adds JVM options to the gateway, e.g. BENCH_GATEWAY_JAVA_OPTS="-XX:+UseParallelGC".
+# BENCH_GATEWAY_JAVA_OPTS adds JVM options to the gateway after the image's JAVA_TOOL_OPTIONS, which name the serial
+# collector, e.g. BENCH_GATEWAY_JAVA_OPTS="-XX:-UseSerialGC -XX:+UseParallelGC".
 set -euo pipefail
 
 # nginx lives in /usr/sbin, which a non-login PATH may lack.

@@ -345,6 +345,11 @@ final class Bench implements AutoCloseable {
         return launchGateway(name, id, routes, layout.proxyCpus(), image().javaArgs(), image().environment());
     }
 
+    /** The image layout the gateway's starts used, or null if none was laid out. */
+    ImageLayout imageLayout() {
+        return image;
+    }
+
     private ImageLayout image() {
         if (image == null) {
             log("laying the gateway out as its image does, with a class data sharing archive");

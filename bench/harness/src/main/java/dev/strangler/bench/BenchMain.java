@@ -70,7 +70,8 @@ public final class BenchMain {
                 bench.runAll();
             }
             bench.close();
-            Report report = new Report(settings, env, bench.cases(), bench.startMillis(), bench.reloadFinalTableServed(), bench.reloadsApplied(), startedAt);
+            Report report = new Report(settings, env, bench.cases(), bench.startMillis(), bench.reloadFinalTableServed(), bench.reloadsApplied(), startedAt,
+                    bench.imageLayout());
             String md = report.markdown();
             Files.writeString(settings.out().resolve("results.md"), md);
             Files.writeString(settings.out().resolve("results.json"), Json.write(report.json()));

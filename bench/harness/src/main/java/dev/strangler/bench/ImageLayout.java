@@ -37,12 +37,12 @@ final class ImageLayout {
 
     private final Path dir;
     private final Map<String, String> environment;
-    private final String podMemory;
+    private final int podMemoryMi;
 
-    private ImageLayout(Path dir, Map<String, String> environment, String podMemory) {
+    private ImageLayout(Path dir, Map<String, String> environment, int podMemoryMi) {
         this.dir = dir;
         this.environment = environment;
-        this.podMemory = podMemory;
+        this.podMemoryMi = podMemoryMi;
     }
 
     /** {@code jvmArgs}: the options the gateway's starts get, which the training start needs too for the archive to map. */
@@ -50,7 +50,8 @@ final class ImageLayout {
         Path build = workDir.resolve("gateway-image-build");
         Path image = workDir.resolve("gateway-image");
         Map<String, String> environment = Map.of("JAVA_TOOL_OPTIONS", toolOptions(repoRoot));
-        String podMemory = "-XX:MaxRAM=" + podMemoryLimitMi(repoRoot) + "m";
+        int podMemoryMi = podMemoryLimitMi(repoRoot);
+        String podMemory = maxRam(podMemoryMi);
         try {
             Files.createDirectories(build);
             Files.createDirectories(image);
@@ -74,7 +75,7 @@ final class ImageLayout {
         catch (IOException e) {
             throw new UncheckedIOException("cannot lay out the gateway as its image does", e);
         }
-        return new ImageLayout(image, environment, podMemory);
+        return new ImageLayout(image, environment, podMemoryMi);
     }
 
     /** The environment a start from this layout needs: the image's {@code JAVA_TOOL_OPTIONS}. */
@@ -82,7 +83,21 @@ final class ImageLayout {
         return environment;
     }
 
-    static String toolOptions(Path repoRoot) {
+    /** The image's {@code JAVA_TOOL_OPTIONS} as this layout's starts got them. */
+    String toolOptions() {
+        return environment.get("JAVA_TOOL_OPTIONS");
+    }
+
+    /** The pod's memory limit this layout's starts were given as the memory their JVM sees. */
+    int podMemoryMi() {
+        return podMemoryMi;
+    }
+
+    private static String maxRam(int mebibytes) {
+        return "-XX:MaxRAM=" + mebibytes + "m";
+    }
+
+    private static String toolOptions(Path repoRoot) {
         Path dockerfile = repoRoot.resolve(DOCKERFILE);
         Matcher m = TOOL_OPTIONS.matcher(read(dockerfile));
         if (!m.find()) {
@@ -91,7 +106,7 @@ final class ImageLayout {
         return m.group(1);
     }
 
-    static int podMemoryLimitMi(Path repoRoot) {
+    private static int podMemoryLimitMi(Path repoRoot) {
         Path deployment = repoRoot.resolve(DEPLOYMENT);
         Matcher m = MEMORY_LIMIT.matcher(read(deployment));
         if (!m.find()) {
@@ -113,7 +128,7 @@ final class ImageLayout {
     /** What goes after {@code java} (and before the app's arguments) to start the gateway as the image's entrypoint does. */
     List<String> javaArgs() {
         // -Xshare:on: an archive that does not map stops the start instead of measuring one without it.
-        return List.of(podMemory, "-Xshare:on", "-XX:SharedArchiveFile=" + dir.resolve("app.jsa"), AOT, "-jar", dir.resolve("app.jar").toString());
+        return List.of(maxRam(podMemoryMi), "-Xshare:on", "-XX:SharedArchiveFile=" + dir.resolve("app.jsa"), AOT, "-jar", dir.resolve("app.jar").toString());
     }
 
     private static void run(Path directory, List<String> command) throws IOException {

@@ -23,8 +23,11 @@ final class Report {
     private final Long reloadsApplied;
     private final Instant startedAt;
 
+    /** What the gateway's image-layout starts ran with, as they got it (null if none ran). */
+    private final ImageLayout image;
+
     Report(Settings settings, Environment env, Map<String, CaseResult> cases, Map<String, List<Double>> startMillis,
-            Boolean reloadFinalTableServed, Long reloadsApplied, Instant startedAt) {
+            Boolean reloadFinalTableServed, Long reloadsApplied, Instant startedAt, ImageLayout image) {
         this.settings = settings;
         this.env = env;
         this.cases = cases;
@@ -32,6 +35,7 @@ final class Report {
         this.reloadFinalTableServed = reloadFinalTableServed;
         this.reloadsApplied = reloadsApplied;
         this.startedAt = startedAt;
+        this.image = image;
     }
 
     /** The figures the issue asks for, by name; NaN where a case did not run. */
@@ -180,10 +184,11 @@ final class Report {
                 + " targets measured round-robin. Load average at start: %s, at end: %s.%n%n",
                 env.javaVersion(), env.nginxVersion(), env.wrkVersion(), settings.runs(), settings.duration().toSeconds(),
                 settings.warmup().toSeconds(), env.loadAverageAtStart(), Environment.loadAverage()));
-        md.append(String.format(Locale.ROOT, "The gateway under load starts as its image does, with `JAVA_TOOL_OPTIONS=\"%s\"` "
-                + "(%s) and, as the memory its JVM sees, the pod's limit of %d MiB (%s).%n%n",
-                ImageLayout.toolOptions(settings.repoRoot()), ImageLayout.DOCKERFILE, ImageLayout.podMemoryLimitMi(settings.repoRoot()),
-                ImageLayout.DEPLOYMENT));
+        if (image != null) {
+            md.append(String.format(Locale.ROOT, "The gateway under load starts as its image does, with `JAVA_TOOL_OPTIONS=\"%s\"` "
+                    + "(%s) and, as the memory its JVM sees, the pod's limit of %d MiB (%s).%n%n",
+                    image.toolOptions(), ImageLayout.DOCKERFILE, image.podMemoryMi(), ImageLayout.DEPLOYMENT));
+        }
         if (!settings.gatewayJvmArgs().isEmpty()) {
             md.append("Gateway JVM options: `").append(String.join(" ", settings.gatewayJvmArgs())).append("`.\n\n");
         }
@@ -263,8 +268,10 @@ final class Report {
         s.put("routeCounts", settings.routeCounts());
         s.put("rewriteEveryMs", settings.rewriteEvery().toMillis());
         s.put("gatewayJvmArgs", settings.gatewayJvmArgs());
-        s.put("gatewayImageToolOptions", ImageLayout.toolOptions(settings.repoRoot()));
-        s.put("gatewayPodMemoryMi", ImageLayout.podMemoryLimitMi(settings.repoRoot()));
+        if (image != null) {
+            s.put("gatewayImageToolOptions", image.toolOptions());
+            s.put("gatewayPodMemoryMi", image.podMemoryMi());
+        }
         j.put("settings", s);
         j.put("figures", figures());
         j.put("targets", targets());

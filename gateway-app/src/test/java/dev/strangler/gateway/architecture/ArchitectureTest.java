@@ -21,9 +21,9 @@ import dev.strangler.gateway.scg.MigrationRoutingFilter;
 
 /**
  * The package layering the design relies on: packages by concept that do not import each other in a circle; a core
- * (the routes model, the routing decision, the canary, the breakers, the figures) that knows no proxy engine, so both
- * proxy paths are built on it; and each engine reached only from its adapter: Spring Cloud Gateway and WebFlux from
- * {@code scg}, Netty's pipeline from {@code direct} and {@code edge}.
+ * (the header names, the routes model, the routing decision, the canary, the breakers, the figures) that knows no
+ * proxy engine, so both proxy paths are built on it; and each engine reached only from its adapter: Spring Cloud
+ * Gateway and WebFlux from {@code scg}, Netty's pipeline from {@code direct} and {@code edge}.
  */
 class ArchitectureTest {
 
